@@ -1,0 +1,49 @@
+# The two commands: `make run` serves the portal, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+
+.PHONY: run test lint install chromium clean
+
+run: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "Serving the portal at http://$(HOST):$(PORT)"
+	$(FLASK) run --host "$(HOST)" --port "$(PORT)"
+
+test: $(VENV)/.installed-test chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Browser tests drive Debian's Chromium; install it when we may, otherwise say how.
+chromium:
+	@if [ -n "$(CHROMIUM)" ]; then \
+		echo "Browser tests will use $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "NOTE: Chromium is not installed, so the browser tests in tests/browser/ will be skipped."; \
+		echo "      Install it with: sudo apt-get install chromium (or set CHROMIUM_PATH to a Chromium binary)."; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

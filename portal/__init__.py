@@ -1,0 +1,63 @@
+"""The portal: an open product-collaboration site."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
+
+
+def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Flask:
+    """Build an app: configuration, extensions, blueprints, CLI, error handlers, template helpers."""
+    if config is None or isinstance(config, str):
+        config = CONFIGS[config or os.environ.get("PORTAL_ENV", "development")]
+    if hasattr(config, "check"):
+        config.check()
+    app = Flask(__name__, template_folder=str(BASE_DIR / "templates"), static_folder=str(BASE_DIR / "static"),
+                instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config)
+    app.config.update(overrides)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal.cli import register_cli
+    from portal.errors import register_error_handlers
+    from portal.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.accounts.models import Guest, User
+    from portal.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.anonymous_user = Guest
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts
+    from portal.admin.views import bp as admin
+    from portal.core.views import bp as core
+    from portal.ideas.views import bp as ideas
+    from portal.prototypes.views import bp as prototypes
+
+    for blueprint in (core, accounts, admin, prototypes, ideas):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,51 @@
+"""Account forms: shape only; rules that need the database live in services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from portal.accounts.services import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from portal.core.forms import Text
+from portal.permissions import Role
+
+_PASSWORD_LENGTH = Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
+                          message=f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters.")
+
+
+class SignupForm(FlaskForm):
+    email = EmailField("Email", validators=[Text(min_len=3, max_len=254)])
+    display_name = StringField("Display name", validators=[Text(min_len=1, max_len=NAME_MAX)],
+                               description="Shown beside your ideas and comments.")
+    password = PasswordField("Password", validators=[InputRequired("Choose a password."), _PASSWORD_LENGTH],
+                             description=f"At least {PASSWORD_MIN} characters.")
+    next = HiddenField()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[Text(min_len=1, max_len=254)])
+    password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
+    remember = BooleanField("Remember me on this device")
+    next = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Display name", validators=[Text(min_len=1, max_len=NAME_MAX)])
+    company = StringField("Company", validators=[Text(max_len=100)])
+    job_title = StringField("Job title", validators=[Text(max_len=100)])
+    bio = TextAreaField("Short bio", validators=[Text(max_len=500, multiline=True)],
+                        description="Up to 500 characters, plain text.")
+    website = StringField("Website", validators=[Text(max_len=300)], description="For example https://example.org")
+    show_website = BooleanField("Show my website on my public profile")
+    show_email = BooleanField("Show my email address on my public profile")
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[InputRequired("Enter your current password.")])
+    new_password = PasswordField("New password", validators=[InputRequired("Choose a new password."),
+                                                             _PASSWORD_LENGTH])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[(r.value, r.label) for r in Role])

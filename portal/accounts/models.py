@@ -1,0 +1,57 @@
+"""People who use the portal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import AnonymousUserMixin, UserMixin
+from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.models import UTCDateTime, utcnow
+from portal.extensions import db
+from portal.permissions import Role
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    __table_args__ = (CheckConstraint("role IN ('customer', 'developer', 'designer', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique index makes addresses unique case-insensitively on every database.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.CUSTOMER.value, index=True)
+    company: Mapped[str] = mapped_column(String(100), default="")
+    job_title: Mapped[str] = mapped_column(String(100), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    show_website: Mapped[bool] = mapped_column(default=False)
+    show_email: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_team(self) -> bool:
+        return self.role_enum.is_team
+
+    @property
+    def initials(self) -> str:
+        parts = self.display_name.split()
+        return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class Guest(AnonymousUserMixin):
+    """The signed-out visitor, so templates and rules never test for None."""
+
+    id = None
+    role = None
+    display_name = "Guest"
+    is_team = False

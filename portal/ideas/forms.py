@@ -1,0 +1,23 @@
+"""Idea and comment forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+
+from portal.core.forms import Text
+from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN
+
+
+class IdeaForm(FlaskForm):
+    prototype = SelectField("Prototype", choices=[], validate_choice=True,
+                            description="Which prototype is this idea about?")
+    title = StringField("Title", validators=[Text(min_len=TITLE_MIN, max_len=TITLE_MAX)],
+                        description=f"One short sentence, {TITLE_MIN}–{TITLE_MAX} characters.")
+    body = TextAreaField("Description", validators=[Text(max_len=BODY_MAX, multiline=True)],
+                         description="What problem does it solve, and for whom? Markdown is supported.")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment", validators=[Text(min_len=1, max_len=COMMENT_MAX, multiline=True)])
+    parent_id = HiddenField()

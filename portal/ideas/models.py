@@ -1,0 +1,78 @@
+"""Ideas, the votes on them and the comments under them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import User
+from portal.core.models import UTCDateTime, utcnow
+from portal.extensions import db
+from portal.prototypes.models import Product, Prototype
+
+TITLE_MIN, TITLE_MAX = 4, 120
+BODY_MAX = 10_000
+COMMENT_MAX = 5_000
+
+
+class Idea(db.Model):
+    __tablename__ = "idea"
+    __table_args__ = (
+        Index("ix_idea_product_votes", "product_id", "vote_count"),
+        Index("ix_idea_prototype_votes", "prototype_id", "vote_count"),
+        Index("ix_idea_product_created", "product_id", "created_at"),
+        Index("ix_idea_product_trending", "product_id", "trending_score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Denormalised from the prototype so a product's list is one indexed range, not a join.
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"))
+    prototype_id: Mapped[int] = mapped_column(ForeignKey("prototype.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    excerpt: Mapped[str] = mapped_column(String(300), default="")
+    vote_count: Mapped[int] = mapped_column(default=0)
+    comment_count: Mapped[int] = mapped_column(default=0)
+    # Sum of 2**(age of each vote/comment in half-lives since an epoch): comparing sums ranks by
+    # recent activity with exponential decay, without ever recomputing old rows.
+    trending_score: Mapped[float] = mapped_column(Float(precision=53), default=0.0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    product: Mapped[Product] = relationship()
+    prototype: Mapped[Prototype] = relationship()
+    author: Mapped[User] = relationship()
+
+
+class Vote(db.Model):
+    __tablename__ = "vote"
+    __table_args__ = (UniqueConstraint("idea_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Comment(db.Model):
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped[User] = relationship()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

@@ -1,0 +1,190 @@
+"""Use cases for ideas, votes and comments; each public function is one transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from portal.accounts.models import User
+from portal.core.models import utcnow
+from portal.core.text import clean_text
+from portal.errors import ValidationError
+from portal.extensions import db
+from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN, Comment, Idea, Vote
+from portal.markup import plain_text, render_markdown
+from portal.permissions import (
+    can_comment,
+    can_delete_comment,
+    can_delete_idea,
+    can_edit_comment,
+    can_edit_idea,
+    can_submit_idea,
+    can_vote,
+    require,
+)
+from portal.prototypes.models import Prototype
+
+TRENDING_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+TRENDING_HALF_LIFE_SECONDS = 4 * 24 * 3600
+EXCERPT_LEN = 220
+
+
+def trending_weight(at: datetime) -> float:
+    """How much one vote or comment made at `at` adds to an idea's trending score."""
+    return 2.0 ** ((at - TRENDING_EPOCH).total_seconds() / TRENDING_HALF_LIFE_SECONDS)
+
+
+def _bump(idea_id: int, *, votes: int = 0, comments: int = 0, trending: float = 0.0) -> None:
+    # Counters move by SQL expressions inside the caller's transaction, never read-modify-write.
+    db.session.execute(
+        update(Idea).where(Idea.id == idea_id).values(
+            vote_count=Idea.vote_count + votes,
+            comment_count=Idea.comment_count + comments,
+            trending_score=Idea.trending_score + trending,
+        )
+    )
+
+
+def _idea_fields(title: str, body: str) -> dict[str, str]:
+    title = " ".join(clean_text(title, "title", min_len=TITLE_MIN, max_len=TITLE_MAX).split())
+    body = clean_text(body, "body", max_len=BODY_MAX, multiline=True)
+    body_html = render_markdown(body, "body")
+    return {"title": title, "body": body, "body_html": body_html, "excerpt": plain_text(body_html, EXCERPT_LEN)}
+
+
+def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -> Idea:
+    """Post an idea against a prototype; it starts with its author's vote."""
+    require(can_submit_idea(actor, prototype), "This prototype is not open for feedback.")
+    now = utcnow()
+    idea = Idea(product_id=prototype.product_id, prototype_id=prototype.id, author_id=actor.id, created_at=now,
+                vote_count=1, trending_score=trending_weight(now), **_idea_fields(title, body))
+    db.session.add(idea)
+    db.session.flush()
+    db.session.add(Vote(idea_id=idea.id, user_id=actor.id, created_at=now))
+    db.session.execute(
+        update(Prototype).where(Prototype.id == prototype.id).values(idea_count=Prototype.idea_count + 1)
+    )
+    db.session.commit()
+    return idea
+
+
+def edit_idea(actor: User, idea: Idea, title: str, body: str = "") -> Idea:
+    """Change an idea's title and description; it is marked as edited."""
+    require(can_edit_idea(actor, idea))
+    fields = _idea_fields(title, body)
+    if fields["title"] != idea.title or fields["body"] != idea.body:
+        for key, value in fields.items():
+            setattr(idea, key, value)
+        idea.edited_at = utcnow()
+    db.session.commit()
+    return idea
+
+
+def delete_idea(actor: User, idea: Idea) -> None:
+    """Remove an idea with its votes and comments."""
+    require(can_delete_idea(actor, idea))
+    db.session.execute(
+        update(Prototype).where(Prototype.id == idea.prototype_id).values(idea_count=Prototype.idea_count - 1)
+    )
+    db.session.execute(delete(Idea).where(Idea.id == idea.id))
+    db.session.commit()
+    db.session.expunge(idea)
+
+
+def _insert_vote(idea_id: int, user_id: int, now: datetime) -> bool:
+    insert = sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert
+    stmt = insert(Vote).values(idea_id=idea_id, user_id=user_id, created_at=now)
+    result = db.session.execute(stmt.on_conflict_do_nothing(index_elements=["idea_id", "user_id"]))
+    return result.rowcount == 1
+
+
+def _current_votes(idea_id: int) -> int:
+    return db.session.scalar(select(Idea.vote_count).where(Idea.id == idea_id)) or 0
+
+
+def cast_vote(actor: User, idea: Idea) -> int:
+    """Add the actor's vote (voting twice changes nothing); return the idea's vote count."""
+    require(can_vote(actor, idea))
+    now = utcnow()
+    if _insert_vote(idea.id, actor.id, now):
+        _bump(idea.id, votes=1, trending=trending_weight(now))
+    count = _current_votes(idea.id)
+    db.session.commit()
+    return count
+
+
+def remove_vote(actor: User, idea: Idea) -> int:
+    """Withdraw the actor's vote if there is one; return the idea's vote count."""
+    require(can_vote(actor, idea))
+    removed = db.session.execute(
+        delete(Vote).where(Vote.idea_id == idea.id, Vote.user_id == actor.id).returning(Vote.created_at)
+    ).scalar_one_or_none()
+    if removed is not None:
+        if removed.tzinfo is None:
+            removed = removed.replace(tzinfo=UTC)
+        _bump(idea.id, votes=-1, trending=-trending_weight(removed))
+    count = _current_votes(idea.id)
+    db.session.commit()
+    return count
+
+
+def has_voted(user: User, idea: Idea) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(db.session.scalar(select(exists().where(Vote.idea_id == idea.id, Vote.user_id == user.id))))
+
+
+def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
+    """Comment on an idea, or reply to a comment (replies stay one level deep)."""
+    require(can_comment(actor, idea))
+    body = clean_text(body, "body", min_len=1, max_len=COMMENT_MAX, multiline=True)
+    if parent is not None:
+        if parent.idea_id != idea.id:
+            raise ValidationError({"body": "You can only reply to comments on this idea."})
+        if parent.parent_id is not None:  # a reply to a reply joins the same thread
+            parent = db.session.get(Comment, parent.parent_id)
+        if parent is None or parent.is_deleted:
+            raise ValidationError({"body": "That comment was deleted, so it can't be replied to."})
+    now = utcnow()
+    comment = Comment(idea_id=idea.id, author_id=actor.id, parent_id=parent.id if parent else None,
+                      body=body, body_html=render_markdown(body, "body"), created_at=now)
+    db.session.add(comment)
+    _bump(idea.id, comments=1, trending=trending_weight(now))
+    db.session.commit()
+    return comment
+
+
+def edit_comment(actor: User, comment: Comment, body: str) -> Comment:
+    """Change one's own comment; it is marked as edited."""
+    require(can_edit_comment(actor, comment))
+    body = clean_text(body, "body", min_len=1, max_len=COMMENT_MAX, multiline=True)
+    if body != comment.body:
+        comment.body, comment.body_html = body, render_markdown(body, "body")
+        comment.edited_at = utcnow()
+    db.session.commit()
+    return comment
+
+
+def _reply_count(comment_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Comment).where(Comment.parent_id == comment_id))
+
+
+def delete_comment(actor: User, comment: Comment) -> None:
+    """Delete a comment; one with replies leaves a placeholder so the thread still reads."""
+    require(can_delete_comment(actor, comment))
+    created = comment.created_at
+    _bump(comment.idea_id, comments=-1, trending=-trending_weight(created))
+    parent_id = comment.parent_id
+    if _reply_count(comment.id):
+        comment.deleted_at = utcnow()
+        comment.body = comment.body_html = ""
+    else:
+        db.session.delete(comment)
+        db.session.flush()
+        parent = db.session.get(Comment, parent_id) if parent_id else None
+        if parent is not None and parent.is_deleted and not _reply_count(parent.id):
+            db.session.delete(parent)
+    db.session.commit()

@@ -1,0 +1,125 @@
+"""Idea pages, posting and editing ideas, votes and comments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal.core.forms import attempt
+from portal.core.urls import safe_next
+from portal.errors import wants_json
+from portal.extensions import db
+from portal.ideas import services
+from portal.ideas.forms import CommentForm, IdeaForm
+from portal.ideas.models import Comment, Idea
+from portal.ideas.queries import comment_threads
+from portal.permissions import can_edit_comment, can_edit_idea, require
+from portal.prototypes.queries import open_prototypes, product_by_slug, prototype_by_slug
+from portal.templating import idea_url
+
+bp = Blueprint("ideas", __name__)
+
+
+@bp.get("/ideas/<int:idea_id>")
+@bp.get("/ideas/<int:idea_id>/<slug>")
+def show(idea_id: int, slug: str | None = None):
+    idea = db.get_or_404(Idea, idea_id)
+    if request.path != (canonical := idea_url(idea)):
+        return redirect(canonical, 301)
+    return render_template("ideas/show.html", idea=idea, form=CommentForm(),
+                           threads=comment_threads(idea.id), voted=services.has_voted(current_user, idea))
+
+
+@bp.route("/ideas/new", methods=["GET", "POST"])
+@login_required
+def new():
+    product = product_by_slug(request.args.get("product", ""))
+    form = IdeaForm(prototype=request.args.get("prototype", ""))
+    choices = open_prototypes(product.id if product else None)
+    form.prototype.choices = [("", "Choose a prototype…")] + [
+        (p.slug, f"{p.product.name} · {p.name}" + (f" ({p.version_label})" if p.version_label else ""))
+        for p in choices
+    ]
+    if form.validate_on_submit() and (idea := attempt(form, lambda: services.submit_idea(
+        current_user, prototype_by_slug(form.prototype.data) or abort(400), form.title.data, form.body.data,
+    ))):
+        flash("Your idea is posted, with your vote.", "success")
+        return redirect(idea_url(idea))
+    return render_template("ideas/new.html", form=form, product=product, has_choices=bool(choices))
+
+
+@bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(idea_id: int):
+    idea = db.get_or_404(Idea, idea_id)
+    require(can_edit_idea(current_user, idea))
+    form = IdeaForm(obj=idea)
+    del form.prototype
+    if form.validate_on_submit() and attempt(
+        form, lambda: services.edit_idea(current_user, idea, form.title.data, form.body.data)
+    ):
+        flash("Your changes are saved.", "success")
+        return redirect(idea_url(idea))
+    return render_template("ideas/edit.html", form=form, idea=idea)
+
+
+@bp.post("/ideas/<int:idea_id>/delete")
+@login_required
+def delete(idea_id: int):
+    idea = db.get_or_404(Idea, idea_id)
+    prototype_slug = idea.prototype.slug
+    services.delete_idea(current_user, idea)
+    flash("The idea is deleted.", "success")
+    return redirect(url_for("prototypes.prototype", slug=prototype_slug))
+
+
+@bp.post("/ideas/<int:idea_id>/vote")
+@login_required
+def vote(idea_id: int):
+    idea = db.get_or_404(Idea, idea_id)
+    remove = request.form.get("action") == "remove"
+    count = (services.remove_vote if remove else services.cast_vote)(current_user, idea)
+    if wants_json():
+        return jsonify(voted=not remove, vote_count=count)
+    return redirect(safe_next(request.form.get("next"), idea_url(idea)))
+
+
+@bp.post("/ideas/<int:idea_id>/comments")
+@login_required
+def comment(idea_id: int):
+    idea = db.get_or_404(Idea, idea_id)
+    form = CommentForm()
+    parent = db.session.get(Comment, int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
+    if form.validate_on_submit() and (saved := attempt(
+        form, lambda: services.add_comment(current_user, idea, form.body.data, parent)
+    )):
+        flash("Your comment is posted.", "success")
+        return redirect(idea_url(idea, _anchor=f"comment-{saved.id}"))
+    return render_template("ideas/show.html", idea=idea, form=form, threads=comment_threads(idea.id),
+                           voted=services.has_voted(current_user, idea), reply_to=parent), 422
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(comment_id: int):
+    comment = db.get_or_404(Comment, comment_id)
+    idea = db.get_or_404(Idea, comment.idea_id)
+    require(can_edit_comment(current_user, comment))
+    form = CommentForm(obj=comment)
+    if form.validate_on_submit() and attempt(
+        form, lambda: services.edit_comment(current_user, comment, form.body.data)
+    ):
+        flash("Your comment is updated.", "success")
+        return redirect(idea_url(idea, _anchor=f"comment-{comment.id}"))
+    return render_template("ideas/edit_comment.html", form=form, comment=comment, idea=idea)
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+@login_required
+def delete_comment(comment_id: int):
+    comment = db.get_or_404(Comment, comment_id)
+    idea = db.get_or_404(Idea, comment.idea_id)
+    services.delete_comment(current_user, comment)
+    flash("The comment is deleted.", "success")
+    return redirect(idea_url(idea, _anchor="comments"))
+

@@ -1,0 +1,101 @@
+"""Product and prototype pages, and the team's forms to make and change them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal.core.forms import attempt
+from portal.core.pagination import paginate, parse_page
+from portal.ideas.queries import SORTS, idea_list, parse_sort, voted_idea_ids
+from portal.permissions import can_manage_products, require
+from portal.prototypes import services
+from portal.prototypes.forms import ProductForm, PrototypeForm
+from portal.prototypes.models import Product, Prototype
+from portal.prototypes.queries import product_by_slug, prototype_by_slug, prototypes_by_stage
+
+bp = Blueprint("prototypes", __name__)
+
+
+def _product_or_404(slug: str) -> Product:
+    return product_by_slug(slug) or abort(404)
+
+
+def _prototype_or_404(slug: str) -> Prototype:
+    return prototype_by_slug(slug) or abort(404)
+
+
+def _idea_page(**filters):
+    sort = parse_sort(request.args.get("sort"))
+    page = paginate(idea_list(sort=sort, **filters), parse_page(request.args.get("page")),
+                    current_app.config["IDEAS_PER_PAGE"])
+    return {"page": page, "sort": sort, "sorts": SORTS,
+            "voted": voted_idea_ids(current_user, [i.id for i in page.items])}
+
+
+@bp.get("/products/<slug>")
+def product(slug: str):
+    product = _product_or_404(slug)
+    return render_template("prototypes/product.html", product=product,
+                           stages=prototypes_by_stage(product.id), **_idea_page(product_id=product.id))
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+@login_required
+def new_product():
+    require(can_manage_products(current_user))
+    return _product_form(None)
+
+
+@bp.route("/products/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_product(slug: str):
+    require(can_manage_products(current_user))
+    return _product_form(_product_or_404(slug))
+
+
+def _product_form(product: Product | None):
+    form = ProductForm(obj=product)
+    if form.validate_on_submit() and (saved := attempt(form, lambda: services.save_product(
+        current_user, product, name=form.name.data, slug=form.slug.data, tagline=form.tagline.data,
+        description=form.description.data,
+    ))):
+        flash(f"{saved.name} is saved.", "success")
+        return redirect(url_for("prototypes.product", slug=saved.slug))
+    return render_template("prototypes/product_form.html", form=form, product=product)
+
+
+@bp.get("/prototypes/<slug>")
+def prototype(slug: str):
+    prototype = _prototype_or_404(slug)
+    return render_template("prototypes/prototype.html", prototype=prototype,
+                           **_idea_page(prototype_id=prototype.id))
+
+
+@bp.route("/products/<slug>/prototypes/new", methods=["GET", "POST"])
+@login_required
+def new_prototype(slug: str):
+    require(can_manage_products(current_user))
+    return _prototype_form(_product_or_404(slug), None)
+
+
+@bp.route("/prototypes/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_prototype(slug: str):
+    require(can_manage_products(current_user))
+    prototype = _prototype_or_404(slug)
+    return _prototype_form(prototype.product, prototype)
+
+
+def _prototype_form(product: Product, prototype: Prototype | None):
+    form = PrototypeForm(obj=prototype)
+    if form.validate_on_submit() and (saved := attempt(form, lambda: services.save_prototype(
+        current_user, prototype, product=product, name=form.name.data, slug=form.slug.data,
+        version_label=form.version_label.data, stage=form.stage.data, description=form.description.data,
+        demo_url=form.demo_url.data, open_for_feedback=form.open_for_feedback.data,
+        cover=form.cover.data.stream if form.cover.data else None, remove_existing_cover=form.remove_cover.data,
+        upload_folder=current_app.config["UPLOAD_FOLDER"],
+    ))):
+        flash(f"{saved.name} is saved.", "success")
+        return redirect(url_for("prototypes.prototype", slug=saved.slug))
+    return render_template("prototypes/prototype_form.html", form=form, product=product, prototype=prototype)

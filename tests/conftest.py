@@ -1,0 +1,121 @@
+"""Fixtures: an app whose database is built by running the migrations, emptied between tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, event, text
+
+from config import normalize_database_url
+from portal import create_app
+from portal.extensions import db
+from tests.factories import PASSWORD
+
+
+def _database_url(tmp_dir) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return normalize_database_url(url) if url else f"sqlite:///{tmp_dir / 'test.sqlite'}"
+
+
+def _drop_everything() -> None:
+    """Start from an empty schema, whatever an earlier run left behind."""
+    meta = MetaData()
+    meta.reflect(bind=db.engine)
+    meta.drop_all(bind=db.engine)
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory) -> Iterator[Flask]:
+    tmp_dir = tmp_path_factory.mktemp("portal")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=_database_url(tmp_dir),
+                     UPLOAD_FOLDER=str(tmp_dir / "uploads"))
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request) -> Iterator[None]:
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                quoted = ", ".join(f'"{t}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def ctx(app) -> Iterator[Flask]:
+    """An application context for tests that call services and queries directly."""
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient):
+        self._client = client
+
+    def login(self, user_or_email, password: str = PASSWORD, **extra):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self._client.post("/login", data={"email": email, "password": password, **extra})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside a `with count_queries() as counter:` block."""
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def _count(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", _count)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", _count)
+
+    return counter

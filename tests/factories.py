@@ -1,0 +1,60 @@
+"""Small explicit helpers that make rows for tests; each commits and returns a loaded object."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from werkzeug.security import generate_password_hash
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.ideas import services as idea_services
+from portal.ideas.models import Comment, Idea
+from portal.prototypes.models import Product, Prototype
+
+PASSWORD = "correct-horse-battery"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+_seq = itertools.count(1)
+
+
+def _saved(obj: Any) -> Any:
+    db.session.add(obj)
+    db.session.commit()
+    db.session.refresh(obj)
+    return obj
+
+
+def make_user(role: str = "customer", email: str | None = None, display_name: str | None = None) -> User:
+    n = next(_seq)
+    return _saved(User(email=email or f"person{n}@example.com", display_name=display_name or f"Person {n}",
+                       role=role, password_hash=_PASSWORD_HASH))
+
+
+def make_product(name: str | None = None) -> Product:
+    n = next(_seq)
+    return _saved(Product(name=name or f"Product {n}", slug=f"product-{n}", description="About it",
+                          description_html="<p>About it</p>"))
+
+
+def make_prototype(product: Product | None = None, *, open_for_feedback: bool = True,
+                   stage: str = "prototype", name: str | None = None) -> Prototype:
+    product = product or make_product()
+    n = next(_seq)
+    return _saved(Prototype(product_id=product.id, name=name or f"Prototype {n}", slug=f"prototype-{n}",
+                            stage=stage, open_for_feedback=open_for_feedback))
+
+
+def make_idea(author: User | None = None, prototype: Prototype | None = None, title: str | None = None,
+              body: str = "A description with **bold** text.") -> Idea:
+    author = author or make_user()
+    prototype = prototype or make_prototype()
+    idea = idea_services.submit_idea(author, prototype, title or f"Idea number {next(_seq)}", body)
+    db.session.refresh(idea)
+    return idea
+
+
+def make_comment(author: User, idea: Idea, body: str = "A comment", parent: Comment | None = None) -> Comment:
+    comment = idea_services.add_comment(author, idea, body, parent)
+    db.session.refresh(comment)
+    return comment
