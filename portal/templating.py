@@ -44,9 +44,15 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def here() -> str:
+    """The current path and query string, for links that bring a person back to this page."""
+    query = request.query_string.decode("utf-8", "replace")
+    return request.path + (f"?{query}" if query else "")
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(permissions.JINJA_PREDICATES)
-    app.jinja_env.globals.update(Role=Role, Stage=Stage, idea_url=idea_url, url_with=url_with)
+    app.jinja_env.globals.update(Role=Role, Stage=Stage, idea_url=idea_url, url_with=url_with, here=here)
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.filters["isoformat"] = lambda d: d.isoformat() if d else ""
     app.jinja_env.add_extension("jinja2.ext.do")

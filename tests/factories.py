@@ -18,10 +18,17 @@ _PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
 _seq = itertools.count(1)
 
 
+def _reload_all() -> None:
+    # A commit expires every object in the session; reload them so what factories returned stays readable
+    # after the test's app context ends.
+    for obj in list(db.session.identity_map.values()):
+        db.session.refresh(obj)
+
+
 def _saved(obj: Any) -> Any:
     db.session.add(obj)
     db.session.commit()
-    db.session.refresh(obj)
+    _reload_all()
     return obj
 
 
@@ -50,11 +57,11 @@ def make_idea(author: User | None = None, prototype: Prototype | None = None, ti
     author = author or make_user()
     prototype = prototype or make_prototype()
     idea = idea_services.submit_idea(author, prototype, title or f"Idea number {next(_seq)}", body)
-    db.session.refresh(idea)
+    _reload_all()
     return idea
 
 
 def make_comment(author: User, idea: Idea, body: str = "A comment", parent: Comment | None = None) -> Comment:
     comment = idea_services.add_comment(author, idea, body, parent)
-    db.session.refresh(comment)
+    _reload_all()
     return comment

@@ -96,9 +96,12 @@ def delete_idea(actor: User, idea: Idea) -> None:
 
 def _insert_vote(idea_id: int, user_id: int, now: datetime) -> bool:
     insert = sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert
-    stmt = insert(Vote).values(idea_id=idea_id, user_id=user_id, created_at=now)
-    result = db.session.execute(stmt.on_conflict_do_nothing(index_elements=["idea_id", "user_id"]))
-    return result.rowcount == 1
+    stmt = (
+        insert(Vote.__table__).values(idea_id=idea_id, user_id=user_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["idea_id", "user_id"]).returning(Vote.__table__.c.id)
+    )
+    # RETURNING says whether a row went in; rowcount is not reliable across drivers for this statement.
+    return db.session.execute(stmt).first() is not None
 
 
 def _current_votes(idea_id: int) -> int:

@@ -25,7 +25,8 @@
     var button = form.querySelector(".vote-button");
     if (button.classList.contains("is-busy")) return;
     button.classList.add("is-busy");
-    fetch(form.action, {
+    // getAttribute: a field named "action" shadows form.action.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken },
@@ -36,7 +37,7 @@
     }).then(function (data) {
       setVoteState(form, data.voted, data.vote_count);
     }).catch(function () {
-      form.submit();
+      HTMLFormElement.prototype.submit.call(form);
     }).finally(function () {
       button.classList.remove("is-busy");
     });
