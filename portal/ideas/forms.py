@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired
 
 from portal.core.forms import Text
 from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN
@@ -11,6 +12,7 @@ from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN
 
 class IdeaForm(FlaskForm):
     prototype = SelectField("Prototype", choices=[], validate_choice=True,
+                            validators=[InputRequired("Choose the prototype this idea is about.")],
                             description="Which prototype is this idea about?")
     title = StringField("Title", validators=[Text(min_len=TITLE_MIN, max_len=TITLE_MAX)],
                         description=f"One short sentence, {TITLE_MIN}–{TITLE_MAX} characters.")

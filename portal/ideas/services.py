@@ -89,9 +89,9 @@ def delete_idea(actor: User, idea: Idea) -> None:
     db.session.execute(
         update(Prototype).where(Prototype.id == idea.prototype_id).values(idea_count=Prototype.idea_count - 1)
     )
+    # The ORM delete also drops `idea` from the session, so it is detached after the commit.
     db.session.execute(delete(Idea).where(Idea.id == idea.id))
     db.session.commit()
-    db.session.expunge(idea)
 
 
 def _insert_vote(idea_id: int, user_id: int, now: datetime) -> bool:
@@ -149,7 +149,9 @@ def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = Non
             raise ValidationError({"body": "You can only reply to comments on this idea."})
         if parent.parent_id is not None:  # a reply to a reply joins the same thread
             parent = db.session.get(Comment, parent.parent_id)
-        if parent is None or parent.is_deleted:
+        # A deleted opener stays as a placeholder only while it has replies; those replies offer "Reply"
+        # (naming the opener), so the thread goes on under the placeholder.
+        if parent is None:
             raise ValidationError({"body": "That comment was deleted, so it can't be replied to."})
     now = utcnow()
     comment = Comment(idea_id=idea.id, author_id=actor.id, parent_id=parent.id if parent else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from portal.core.forms import attempt
 from portal.core.urls import safe_next
@@ -36,8 +37,8 @@ def new():
     product = product_by_slug(request.args.get("product", ""))
     form = IdeaForm(prototype=request.args.get("prototype", ""))
     choices = open_prototypes(product.id if product else None)
-    form.prototype.choices = [("", "Choose a prototype…")] + [
-        (p.slug, f"{p.product.name} · {p.name}" + (f" ({p.version_label})" if p.version_label else ""))
+    form.prototype.choices = [SelectChoice("", "Choose a prototype…")] + [
+        SelectChoice(p.slug, p.name + (f" ({p.version_label})" if p.version_label else ""), optgroup=p.product.name)
         for p in choices
     ]
     if form.validate_on_submit() and (idea := attempt(form, lambda: services.submit_idea(

@@ -19,10 +19,6 @@ FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "WEBP": (
 MIMETYPES = {ext: mime for ext, mime in FORMATS.values()}
 
 
-def _too_large(data: bytes) -> bool:
-    return len(data) > MAX_BYTES
-
-
 def _open_verified(data: bytes) -> Image.Image:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -51,8 +47,9 @@ def _reencode(image: Image.Image, fmt: str) -> bytes:
         image = image.convert("RGB")
     elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         image = image.convert("RGBA")
+    # Only palette transparency survives; ICC profiles, EXIF and text chunks would otherwise be copied over.
+    image.info = {k: v for k, v in image.info.items() if k == "transparency"}
     out = io.BytesIO()
-    # A fresh save writes pixels only: EXIF (GPS, camera), ICC and text chunks are left behind.
     image.save(out, format=fmt, **({"quality": 85, "optimize": True} if fmt == "JPEG" else {}))
     return out.getvalue()
 
@@ -62,7 +59,7 @@ def store_cover(stream: IO[bytes], folder: str | Path) -> str:
     data = stream.read(MAX_BYTES + 1)
     if not data:
         raise ValidationError({"cover": "The uploaded file is empty."})
-    if _too_large(data):
+    if len(data) > MAX_BYTES:
         raise ValidationError({"cover": "Cover images can be at most 5 MB."})
     image = _open_verified(data)
     fmt = image.format or "PNG"

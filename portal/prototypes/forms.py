@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
 from portal.core.forms import Text
 from portal.prototypes.models import Stage
@@ -25,7 +25,7 @@ class PrototypeForm(FlaskForm):
     name = StringField("Name", validators=[Text(min_len=2, max_len=80)])
     slug = StringField("Address", validators=[Text(max_len=80)], description=_SLUG_HELP)
     version_label = StringField("Version", validators=[Text(max_len=40)], description="For example v0.3 or B2.")
-    stage = SelectField("Stage", choices=[(s.value, s.label) for s in Stage])
+    stage = SelectField("Stage", choices=[SelectChoice(s.value, s.label) for s in Stage])
     description = TextAreaField("Description", validators=[Text(max_len=DESCRIPTION_MAX, multiline=True)],
                                 description="Markdown is supported.")
     demo_url = StringField("Demo or design link", validators=[Text(max_len=500)],

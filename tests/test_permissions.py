@@ -1,0 +1,121 @@
+"""Every permission predicate against every role: the whole rule book as one table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from portal import permissions
+from portal.accounts.models import Guest, User
+from portal.errors import PermissionDenied
+from portal.ideas.models import Comment, Idea
+from portal.permissions import Role
+from portal.prototypes.models import Prototype
+
+ROLES = ("guest", "customer", "developer", "designer", "admin")
+ACTOR_ID, OTHER_ID = 1, 2
+
+
+def _actor(role: str) -> Any:
+    return Guest() if role == "guest" else User(id=ACTOR_ID, role=role, email=f"{role}@example.com",
+                                                display_name=role.capitalize())
+
+
+def _idea(author_id: int) -> Idea:
+    return Idea(id=10, author_id=author_id, prototype_id=20, product_id=30, title="An idea")
+
+
+def _comment(author_id: int, deleted: bool = False) -> Comment:
+    return Comment(id=40, idea_id=10, author_id=author_id, body="" if deleted else "Hi",
+                   deleted_at=datetime(2026, 1, 2, tzinfo=UTC) if deleted else None)
+
+
+def _prototype(open_for_feedback: bool) -> Prototype:
+    return Prototype(id=20, product_id=30, name="Router", slug="router", open_for_feedback=open_for_feedback)
+
+
+# Each case: the predicate, how to call it for an actor, and the answer for guest, customer, developer, designer,
+# admin in that order. "own" means the actor wrote the idea or comment (a guest never wrote anything).
+Y, N = True, False
+MATRIX: dict[str, tuple[str, Callable[[Any], bool], tuple[bool, ...]]] = {
+    "is team": (
+        "is_team", lambda u: permissions.is_team(u), (N, N, Y, Y, Y)),
+    "manage products": (
+        "can_manage_products", lambda u: permissions.can_manage_products(u), (N, N, N, Y, Y)),
+    "manage users": (
+        "can_manage_users", lambda u: permissions.can_manage_users(u), (N, N, N, N, Y)),
+    "submit idea on open prototype": (
+        "can_submit_idea", lambda u: permissions.can_submit_idea(u, _prototype(True)), (N, Y, Y, Y, Y)),
+    "submit idea on closed prototype": (
+        "can_submit_idea", lambda u: permissions.can_submit_idea(u, _prototype(False)), (N, N, N, N, N)),
+    "edit own idea": (
+        "can_edit_idea", lambda u: permissions.can_edit_idea(u, _idea(u.id)), (N, Y, Y, Y, Y)),
+    "edit someone else's idea": (
+        "can_edit_idea", lambda u: permissions.can_edit_idea(u, _idea(OTHER_ID)), (N, N, Y, Y, Y)),
+    "delete own idea": (
+        "can_delete_idea", lambda u: permissions.can_delete_idea(u, _idea(u.id)), (N, Y, Y, Y, Y)),
+    "delete someone else's idea": (
+        "can_delete_idea", lambda u: permissions.can_delete_idea(u, _idea(OTHER_ID)), (N, N, N, N, Y)),
+    "vote on own idea": (
+        "can_vote", lambda u: permissions.can_vote(u, _idea(u.id)), (N, Y, Y, Y, Y)),
+    "vote on someone else's idea": (
+        "can_vote", lambda u: permissions.can_vote(u, _idea(OTHER_ID)), (N, Y, Y, Y, Y)),
+    "comment on own idea": (
+        "can_comment", lambda u: permissions.can_comment(u, _idea(u.id)), (N, Y, Y, Y, Y)),
+    "comment on someone else's idea": (
+        "can_comment", lambda u: permissions.can_comment(u, _idea(OTHER_ID)), (N, Y, Y, Y, Y)),
+    "edit own comment": (
+        "can_edit_comment", lambda u: permissions.can_edit_comment(u, _comment(u.id)), (N, Y, Y, Y, Y)),
+    "edit someone else's comment": (
+        "can_edit_comment", lambda u: permissions.can_edit_comment(u, _comment(OTHER_ID)), (N, N, N, N, N)),
+    "edit own deleted comment": (
+        "can_edit_comment", lambda u: permissions.can_edit_comment(u, _comment(u.id, deleted=True)),
+        (N, N, N, N, N)),
+    "delete own comment": (
+        "can_delete_comment", lambda u: permissions.can_delete_comment(u, _comment(u.id)), (N, Y, Y, Y, Y)),
+    "delete someone else's comment": (
+        "can_delete_comment", lambda u: permissions.can_delete_comment(u, _comment(OTHER_ID)), (N, N, N, N, Y)),
+    "delete own deleted comment": (
+        "can_delete_comment", lambda u: permissions.can_delete_comment(u, _comment(u.id, deleted=True)),
+        (N, N, N, N, N)),
+    "delete someone else's deleted comment": (
+        "can_delete_comment", lambda u: permissions.can_delete_comment(u, _comment(OTHER_ID, deleted=True)),
+        (N, N, N, N, N)),
+}
+
+CASES = [
+    pytest.param(case, role, expected, id=f"{role} | {case}")
+    for case, (_, _, answers) in MATRIX.items()
+    for role, expected in zip(ROLES, answers, strict=True)
+]
+
+
+@pytest.mark.parametrize(("case", "role", "expected"), CASES)
+def test_each_role_may_do_exactly_what_the_rules_allow(case, role, expected):
+    _, check, _ = MATRIX[case]
+
+    assert check(_actor(role)) is expected
+
+
+def test_every_predicate_in_permissions_is_covered_by_the_matrix():
+    covered = {name for name, _, _ in MATRIX.values()}
+
+    assert covered == set(permissions.JINJA_PREDICATES), "add the new predicate to MATRIX"
+
+
+def test_the_matrix_covers_every_role():
+    assert set(ROLES) - {"guest"} == {role.value for role in Role}
+
+
+def test_only_customers_are_outside_the_team():
+    assert [role for role in Role if not role.is_team] == [Role.CUSTOMER]
+
+
+def test_require_passes_when_allowed_and_raises_with_the_message_when_not():
+    permissions.require(True)
+
+    with pytest.raises(PermissionDenied, match="closed for feedback"):
+        permissions.require(False, "This prototype is closed for feedback.")
