@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
+from portal.core.request import PortalRequest
 
 
 def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Flask:
@@ -18,6 +19,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
         config.check()
     app = Flask(__name__, template_folder=str(BASE_DIR / "templates"), static_folder=str(BASE_DIR / "static"),
                 instance_path=str(INSTANCE_DIR))
+    app.request_class = PortalRequest
     app.config.from_object(config)
     app.config.update(overrides)
 

@@ -70,8 +70,24 @@ _cleaner = bleach.Cleaner(
 
 def _nesting_depth(line: str) -> int:
     prefix = _PREFIX.match(line).group(0)
-    spaces = prefix.expandtabs(4).count(" ")
-    return len(_NEST_TOKEN.findall(prefix)) + spaces // 2
+    indent = len(prefix.expandtabs(4)) - len(prefix.expandtabs(4).lstrip(" "))
+    return len(_NEST_TOKEN.findall(prefix)) + indent // 4
+
+
+def _max_nesting(lines: list[str]) -> int:
+    """Deepest list/quote nesting outside fenced code blocks, whose indentation is only text."""
+    deepest, i = 0, 0
+    while i < len(lines):
+        stripped = lines[i].lstrip()
+        if stripped.startswith(("```", "~~~")):
+            # Only a closed fence is code to python-markdown; an unclosed one is ordinary text.
+            close = next((j for j in range(i + 1, len(lines)) if lines[j].lstrip().startswith(stripped[:3])), None)
+            if close is not None:
+                i = close + 1
+                continue
+        deepest = max(deepest, _nesting_depth(lines[i]))
+        i += 1
+    return deepest
 
 
 def _unclosed(text: str, opening: str, closing: str) -> int:
@@ -89,7 +105,7 @@ def check_markdown_limits(text: str, field: str = "body") -> None:
     lines = text.split("\n")
     if len(lines) > MAX_LINES:
         raise ValidationError({field: f"Please keep this under {MAX_LINES} lines."})
-    if any(_nesting_depth(line) > MAX_NESTING for line in lines):
+    if _max_nesting(lines) > MAX_NESTING:
         raise ValidationError({field: f"Lists and quotes can be nested at most {MAX_NESTING} levels deep."})
     if _unclosed(text, "[", "]") + _unclosed(text, "(", ")") > MAX_UNCLOSED:
         raise ValidationError({field: "This text has too many unclosed brackets; please close or remove some."})

@@ -42,3 +42,11 @@ def slugify(value: str, max_len: int = 60) -> str:
     """Turn a title into a URL-safe slug; empty when nothing usable remains."""
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
     return _SLUG_STRIP.sub("-", ascii_text.lower()).strip("-")[:max_len].rstrip("-")
+
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(raw: str | None) -> int | None:
+    """Read a row id from user input: ASCII digits that fit a 64-bit column, else None."""
+    return int(raw) if raw and _ID.fullmatch(raw) else None

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from portal.core.forms import attempt
+from portal.core.text import parse_id
 from portal.core.urls import safe_next
 from portal.errors import wants_json
 from portal.extensions import db
@@ -90,7 +91,8 @@ def vote(idea_id: int):
 def comment(idea_id: int):
     idea = db.get_or_404(Idea, idea_id)
     form = CommentForm()
-    parent = db.session.get(Comment, int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
+    parent_id = parse_id(form.parent_id.data)
+    parent = db.session.get(Comment, parent_id) if parent_id is not None else None
     if form.validate_on_submit() and (saved := attempt(
         form, lambda: services.add_comment(current_user, idea, form.body.data, parent)
     )):
