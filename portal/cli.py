@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from portal.errors import ValidationError
 
@@ -29,6 +29,7 @@ def create_admin(email: str, display_name: str | None, password: str | None) -> 
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only seed when the database has no accounts at all.")
 def seed_demo_command(if_empty: bool) -> None:
     """Fill the database with the demo product, prototypes, people, ideas, votes and comments."""

@@ -435,3 +435,14 @@ def test_plain_text_leaves_short_text_whole():
 
 def test_plain_text_keeps_escaped_markup_as_text():
     assert plain_text(render_markdown("<script>alert(1)</script>")) == "<script>alert(1)</script>"
+
+
+def test_deep_indentation_inside_a_fenced_code_block_is_just_code():
+    source = "```\n" + "\n".join(" " * (4 * i) + f"level {i}" for i in range(30)) + "\n```"
+    html = render_markdown(source)
+    assert "level 29" in html and html.startswith("<pre><code>")
+
+
+def test_an_unclosed_fence_does_not_hide_deep_nesting_from_the_limit():
+    with pytest.raises(ValidationError):
+        render_markdown("```\n" + "> " * 2000 + "x")
