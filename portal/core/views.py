@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template, send_from_di
 from flask_login import current_user
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
 from portal.extensions import db
@@ -18,7 +19,9 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 def home():
-    products = db.session.scalars(select(Product).order_by(Product.created_at)).all()
+    products = db.session.scalars(
+        select(Product).options(selectinload(Product.prototypes)).order_by(Product.created_at)
+    ).all()
     ideas = db.session.scalars(idea_list(sort="trending").limit(6)).unique().all()
     voted = voted_idea_ids(current_user, [i.id for i in ideas])
     return render_template("core/home.html", products=products, ideas=ideas, voted=voted)

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from portal.core.forms import Text
 from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN
 
 
+class PrototypeChoiceField(SelectField):
+    """A select of the prototypes open for feedback, saying so when another one is posted."""
+
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError as exc:
+            raise ValidationError("That prototype is not open for feedback. Choose one from the list.") from exc
+
+
 class IdeaForm(FlaskForm):
-    prototype = SelectField("Prototype", choices=[], validate_choice=True,
+    prototype = PrototypeChoiceField("Prototype", choices=[], validate_choice=True,
                             validators=[InputRequired("Choose the prototype this idea is about.")],
                             description="Which prototype is this idea about?")
     title = StringField("Title", validators=[Text(min_len=TITLE_MIN, max_len=TITLE_MAX)],

@@ -161,7 +161,7 @@ def test_posting_to_a_closed_prototype_is_refused(app, client, auth, world):
 
     assert response.status_code == 200
     form = read_form(response)
-    assert form.errors["prototype"]
+    assert "not open for feedback" in form.errors["prototype"]
     assert form.values["title"] == "Sneaky idea"
     assert idea_count(app) == 0
 
@@ -175,7 +175,7 @@ def test_posting_an_idea_needs_an_account(client, world):
 
 @pytest.mark.parametrize("field, value, message", [
     ("prototype", "", "Choose the prototype"),
-    ("prototype", "no-such-prototype", "Not a valid choice"),
+    ("prototype", "no-such-prototype", "not open for feedback. Choose one from the list"),
     ("title", "", "This field is required."),
     ("title", "    ", "This field is required."),
     ("title", "abc", "at least 4 characters"),
