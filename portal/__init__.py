@@ -23,6 +23,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     app.config.from_object(config)
     app.config.update(overrides)
 
+    _import_models()
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -51,7 +52,16 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # A ban takes effect at the banned person's next request.
+        return user if user is not None and user.is_active else None
+
+
+def _import_models() -> None:
+    # Relationships name each other by string; every mapped class must be imported before first use.
+    from portal.audit import models as _audit  # noqa: F401
+    from portal.moderation import models as _moderation  # noqa: F401
+    from portal.triage import models as _triage  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

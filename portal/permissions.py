@@ -10,6 +10,7 @@ from portal.errors import PermissionDenied
 if TYPE_CHECKING:
     from portal.ideas.models import Comment, Idea
     from portal.prototypes.models import Prototype
+    from portal.triage.models import Status
 
 
 class Role(enum.StrEnum):
@@ -27,6 +28,10 @@ class Role(enum.StrEnum):
         return self is not Role.CUSTOMER
 
 
+# Status kinds a developer may move the ideas assigned to them between.
+DELIVERY_KINDS = frozenset({"planned", "active", "done"})
+
+
 def _signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
@@ -35,47 +40,156 @@ def _role(user: Any) -> Role | None:
     return Role(user.role) if _signed_in(user) else None
 
 
+def _active(user: Any) -> bool:
+    return _signed_in(user) and not getattr(user, "is_banned", False)
+
+
+def _designer_or_admin(user: Any) -> bool:
+    return _active(user) and _role(user) in (Role.DESIGNER, Role.ADMIN)
+
+
+def _admin(user: Any) -> bool:
+    return _active(user) and _role(user) is Role.ADMIN
+
+
 def is_team(user: Any) -> bool:
     role = _role(user)
-    return role is not None and role.is_team
+    return _active(user) and role is not None and role.is_team
 
 
 def can_manage_products(user: Any) -> bool:
-    return _role(user) in (Role.DESIGNER, Role.ADMIN)
+    return _designer_or_admin(user)
 
 
 def can_manage_users(user: Any) -> bool:
-    return _role(user) is Role.ADMIN
+    return _admin(user)
+
+
+# --- ideas, votes, comments -------------------------------------------------------------------------------
+
+def can_view_idea(user: Any, idea: Idea) -> bool:
+    if is_team(user):
+        return True
+    if idea.hidden_at is not None:
+        return False
+    return not idea.pending_approval or (_signed_in(user) and idea.author_id == user.id)
 
 
 def can_submit_idea(user: Any, prototype: Prototype) -> bool:
-    return _signed_in(user) and prototype.open_for_feedback
+    return _active(user) and prototype.open_for_feedback
 
 
 def can_edit_idea(user: Any, idea: Idea) -> bool:
-    return _signed_in(user) and (idea.author_id == user.id or is_team(user))
+    return _active(user) and (idea.author_id == user.id or is_team(user))
 
 
 def can_delete_idea(user: Any, idea: Idea) -> bool:
-    return _signed_in(user) and (idea.author_id == user.id or _role(user) is Role.ADMIN)
+    return _active(user) and (idea.author_id == user.id or _role(user) is Role.ADMIN)
+
+
+def voting_frozen(idea: Idea) -> bool:
+    """Done and closed statuses, merged duplicates and hidden ideas take no more votes."""
+    return (idea.status is not None and idea.status.kind_enum.freezes_voting) or idea.merged_into_id is not None \
+        or idea.hidden_at is not None
 
 
 def can_vote(user: Any, idea: Idea) -> bool:
-    return _signed_in(user)
+    return _active(user) and can_view_idea(user, idea) and not voting_frozen(idea)
 
 
 def can_comment(user: Any, idea: Idea) -> bool:
-    return _signed_in(user)
+    if not _active(user) or not can_view_idea(user, idea) or idea.merged_into_id is not None:
+        return False
+    return not idea.comments_locked or is_team(user)
+
+
+def can_view_comment(user: Any, comment: Comment) -> bool:
+    if is_team(user):
+        return True
+    if comment.hidden_at is not None:
+        return False
+    return not comment.pending_approval or (_signed_in(user) and comment.author_id == user.id)
 
 
 def can_edit_comment(user: Any, comment: Comment) -> bool:
-    return _signed_in(user) and not comment.is_deleted and comment.author_id == user.id
+    return _active(user) and not comment.is_deleted and comment.author_id == user.id
 
 
 def can_delete_comment(user: Any, comment: Comment) -> bool:
-    if not _signed_in(user) or comment.is_deleted:
+    if not _active(user) or comment.is_deleted:
         return False
     return comment.author_id == user.id or _role(user) is Role.ADMIN
+
+
+# --- triage -----------------------------------------------------------------------------------------------
+
+def can_view_triage(user: Any) -> bool:
+    return is_team(user)
+
+
+def can_set_status(user: Any, idea: Idea, status: Status) -> bool:
+    """Designers and admins move any idea; developers move ideas assigned to them between delivery kinds."""
+    if _designer_or_admin(user):
+        return True
+    if not is_team(user) or idea.assignee_id != user.id:
+        return False
+    return idea.status.kind in DELIVERY_KINDS and status.kind in DELIVERY_KINDS
+
+
+def can_manage_statuses(user: Any) -> bool:
+    return _admin(user)
+
+
+def can_manage_tags(user: Any) -> bool:
+    return _designer_or_admin(user)
+
+
+def can_tag_ideas(user: Any) -> bool:
+    return _designer_or_admin(user)
+
+
+def can_assign(user: Any) -> bool:
+    return _designer_or_admin(user)
+
+
+def can_be_assigned(user: Any) -> bool:
+    return is_team(user)
+
+
+def can_merge(user: Any) -> bool:
+    return _designer_or_admin(user)
+
+
+def can_see_internal(user: Any) -> bool:
+    """Internal notes, internal tags, assignees and on-behalf vote sources."""
+    return is_team(user)
+
+
+def can_write_internal_note(user: Any) -> bool:
+    return is_team(user)
+
+
+def can_vote_on_behalf(user: Any) -> bool:
+    return is_team(user)
+
+
+# --- moderation and admin ---------------------------------------------------------------------------------
+
+def can_moderate(user: Any) -> bool:
+    """Hide and restore ideas and comments, lock comments, approve held posts."""
+    return is_team(user)
+
+
+def can_ban(user: Any, target: Any = None) -> bool:
+    return _admin(user) and (target is None or target.id != user.id)
+
+
+def can_manage_settings(user: Any) -> bool:
+    return _admin(user)
+
+
+def can_view_audit(user: Any) -> bool:
+    return _admin(user)
 
 
 def require(allowed: bool, message: str = "") -> None:
@@ -85,5 +199,6 @@ def require(allowed: bool, message: str = "") -> None:
 
 
 JINJA_PREDICATES = {
-    name: obj for name, obj in dict(globals()).items() if name.startswith("can_") or name == "is_team"
+    name: obj for name, obj in dict(globals()).items()
+    if name.startswith("can_") or name in ("is_team", "voting_frozen")
 }

@@ -14,6 +14,7 @@ from portal.errors import PermissionDenied
 from portal.ideas.models import Comment, Idea
 from portal.permissions import Role
 from portal.prototypes.models import Prototype
+from portal.triage.models import Status
 
 ROLES = ("guest", "customer", "developer", "designer", "admin")
 ACTOR_ID, OTHER_ID = 1, 2
@@ -24,13 +25,30 @@ def _actor(role: str) -> Any:
                                                 display_name=role.capitalize())
 
 
-def _idea(author_id: int) -> Idea:
-    return Idea(id=10, author_id=author_id, prototype_id=20, product_id=30, title="An idea")
+WHEN = datetime(2026, 1, 2, tzinfo=UTC)
 
 
-def _comment(author_id: int, deleted: bool = False) -> Comment:
+def _status(kind: str) -> Status:
+    return Status(id=hash(kind) % 1000, name=kind, kind=kind)
+
+
+def _idea(author_id: int, *, hidden: bool = False, pending: bool = False, kind: str = "open",
+          locked: bool = False, assignee: int | None = None) -> Idea:
+    return Idea(id=10, author_id=author_id, prototype_id=20, product_id=30, title="An idea",
+                hidden_at=WHEN if hidden else None, pending_approval=pending, status=_status(kind),
+                comments_locked=locked, assignee_id=assignee)
+
+
+def _comment(author_id: int, deleted: bool = False, hidden: bool = False) -> Comment:
     return Comment(id=40, idea_id=10, author_id=author_id, body="" if deleted else "Hi",
-                   deleted_at=datetime(2026, 1, 2, tzinfo=UTC) if deleted else None)
+                   deleted_at=WHEN if deleted else None, hidden_at=WHEN if hidden else None,
+                   pending_approval=False)
+
+
+def _banned(user: Any) -> Any:
+    if isinstance(user, User):
+        user.banned_at = WHEN
+    return user
 
 
 def _prototype(open_for_feedback: bool) -> Prototype:
@@ -84,6 +102,50 @@ MATRIX: dict[str, tuple[str, Callable[[Any], bool], tuple[bool, ...]]] = {
     "delete someone else's deleted comment": (
         "can_delete_comment", lambda u: permissions.can_delete_comment(u, _comment(OTHER_ID, deleted=True)),
         (N, N, N, N, N)),
+    "view a hidden idea": (
+        "can_view_idea", lambda u: permissions.can_view_idea(u, _idea(OTHER_ID, hidden=True)), (N, N, Y, Y, Y)),
+    "view own idea awaiting approval": (
+        "can_view_idea", lambda u: permissions.can_view_idea(u, _idea(u.id, pending=True)), (N, Y, Y, Y, Y)),
+    "view someone else's idea awaiting approval": (
+        "can_view_idea", lambda u: permissions.can_view_idea(u, _idea(OTHER_ID, pending=True)), (N, N, Y, Y, Y)),
+    "vote on a shipped idea": (
+        "can_vote", lambda u: permissions.can_vote(u, _idea(OTHER_ID, kind="done")), (N, N, N, N, N)),
+    "voting frozen on a declined idea": (
+        "voting_frozen", lambda u: permissions.voting_frozen(_idea(OTHER_ID, kind="closed")), (Y, Y, Y, Y, Y)),
+    "comment when comments are locked": (
+        "can_comment", lambda u: permissions.can_comment(u, _idea(OTHER_ID, locked=True)), (N, N, Y, Y, Y)),
+    "view a hidden comment": (
+        "can_view_comment", lambda u: permissions.can_view_comment(u, _comment(OTHER_ID, hidden=True)),
+        (N, N, Y, Y, Y)),
+    "view triage": ("can_view_triage", lambda u: permissions.can_view_triage(u), (N, N, Y, Y, Y)),
+    "set status of an unassigned idea": (
+        "can_set_status", lambda u: permissions.can_set_status(u, _idea(OTHER_ID, kind="planned"),
+                                                               _status("active")), (N, N, N, Y, Y)),
+    "set status of an idea assigned to me, planned to active": (
+        "can_set_status", lambda u: permissions.can_set_status(
+            u, _idea(OTHER_ID, kind="planned", assignee=u.id), _status("active")), (N, N, Y, Y, Y)),
+    "set status of an idea assigned to me, open to planned": (
+        "can_set_status", lambda u: permissions.can_set_status(
+            u, _idea(OTHER_ID, kind="open", assignee=u.id), _status("planned")), (N, N, N, Y, Y)),
+    "manage statuses": ("can_manage_statuses", lambda u: permissions.can_manage_statuses(u), (N, N, N, N, Y)),
+    "manage tags": ("can_manage_tags", lambda u: permissions.can_manage_tags(u), (N, N, N, Y, Y)),
+    "tag ideas": ("can_tag_ideas", lambda u: permissions.can_tag_ideas(u), (N, N, N, Y, Y)),
+    "assign ideas": ("can_assign", lambda u: permissions.can_assign(u), (N, N, N, Y, Y)),
+    "be assigned": ("can_be_assigned", lambda u: permissions.can_be_assigned(u), (N, N, Y, Y, Y)),
+    "merge duplicates": ("can_merge", lambda u: permissions.can_merge(u), (N, N, N, Y, Y)),
+    "see internal things": ("can_see_internal", lambda u: permissions.can_see_internal(u), (N, N, Y, Y, Y)),
+    "write internal notes": (
+        "can_write_internal_note", lambda u: permissions.can_write_internal_note(u), (N, N, Y, Y, Y)),
+    "vote on behalf": ("can_vote_on_behalf", lambda u: permissions.can_vote_on_behalf(u), (N, N, Y, Y, Y)),
+    "moderate": ("can_moderate", lambda u: permissions.can_moderate(u), (N, N, Y, Y, Y)),
+    "ban someone else": ("can_ban", lambda u: permissions.can_ban(u, User(id=OTHER_ID)), (N, N, N, N, Y)),
+    "ban oneself": ("can_ban", lambda u: permissions.can_ban(u, u), (N, N, N, N, N)),
+    "manage settings": ("can_manage_settings", lambda u: permissions.can_manage_settings(u), (N, N, N, N, Y)),
+    "view the audit log": ("can_view_audit", lambda u: permissions.can_view_audit(u), (N, N, N, N, Y)),
+    "banned admin manages users": (
+        "can_manage_users", lambda u: permissions.can_manage_users(_banned(u)), (N, N, N, N, N)),
+    "banned person votes": (
+        "can_vote", lambda u: permissions.can_vote(_banned(u), _idea(OTHER_ID)), (N, N, N, N, N)),
 }
 
 CASES = [

@@ -30,6 +30,19 @@ class User(UserMixin, db.Model):
     show_website: Mapped[bool] = mapped_column(default=False)
     show_email: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A contact account is made by the team when recording a vote on someone's behalf; it has no usable
+    # password until the person signs up with that email and so claims it.
+    is_contact: Mapped[bool] = mapped_column(default=False)
+    banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ban_reason: Mapped[str] = mapped_column(String(200), default="")
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses to sign in inactive accounts
+        return not self.is_banned and not self.is_contact
 
     @property
     def role_enum(self) -> Role:
@@ -55,3 +68,4 @@ class Guest(AnonymousUserMixin):
     role = None
     display_name = "Guest"
     is_team = False
+    is_banned = False

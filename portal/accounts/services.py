@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.accounts.models import User
+from portal.audit.services import record
 from portal.core.text import clean_text
 from portal.errors import ValidationError
 from portal.extensions import db
@@ -48,7 +49,13 @@ def _new_user(email: str, display_name: str, password: str, role: Role) -> User:
     email = normalize_email(email)
     name = clean_text(display_name, "display_name", min_len=1, max_len=NAME_MAX)
     password = _check_password(password)
-    if get_user_by_email(email) is not None:
+    existing = get_user_by_email(email)
+    if existing is not None and existing.is_contact:
+        # The team recorded this person's feedback before they signed up: the account becomes theirs.
+        existing.display_name, existing.is_contact = name, False
+        existing.password_hash = generate_password_hash(password, method="scrypt")
+        return existing
+    if existing is not None:
         raise ValidationError({"email": "An account with this email already exists. Try signing in."})
     user = User(
         email=email, display_name=name, role=role.value,
@@ -115,6 +122,9 @@ def set_role(actor: User, user: User, role: str) -> User:
         admins = db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN.value))
         if admins <= 1:
             raise ValidationError({"role": "The portal needs at least one admin."})
+    if user.role != new_role.value:
+        record(actor, "user.role", user, f"{user.email} → {new_role.value}", before={"role": user.role},
+               after={"role": new_role.value})
     user.role = new_role.value
     db.session.commit()
     return user

@@ -34,7 +34,9 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        if user is not None and user.is_banned:
+            form.form_errors.append("This account has been suspended by the portal's admins.")
+        elif user is not None:
             login_user(user, remember=form.remember.data)
             flash(f"Signed in as {user.display_name}.", "success")
             return redirect(safe_next(form.next.data))

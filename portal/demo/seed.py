@@ -16,6 +16,7 @@ from portal.ideas.models import Comment, Idea, Vote
 from portal.ideas.services import EXCERPT_LEN, trending_weight
 from portal.markup import plain_text, render_markdown
 from portal.prototypes.models import Product, Prototype
+from portal.triage.statuses import initial_status
 
 DEMO_PASSWORD = "demo-password"
 
@@ -72,7 +73,7 @@ def _idea(spec: dict, rng: random.Random, people: dict[str, User], prototypes: d
     body_html = render_markdown(spec["body"])
     idea = Idea(product_id=prototype.product_id, prototype_id=prototype.id, author_id=author.id, title=spec["title"],
                 body=spec["body"], body_html=body_html, excerpt=plain_text(body_html, EXCERPT_LEN), created_at=posted,
-                vote_count=0, comment_count=0, trending_score=0.0)
+                vote_count=0, comment_count=0, trending_score=0.0, status_id=initial_status().id)
     db.session.add(idea)
     db.session.flush()
     others = [u for u in people.values() if u.id != author.id]

@@ -42,10 +42,27 @@ class Idea(db.Model):
     trending_score: Mapped[float] = mapped_column(Float(precision=53), default=0.0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Triage and moderation state.
+    status_id: Mapped[int] = mapped_column(ForeignKey("status.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    shipped_in_id: Mapped[int | None] = mapped_column(ForeignKey("prototype.id", ondelete="SET NULL"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id", ondelete="SET NULL"), index=True)
+    comments_locked: Mapped[bool] = mapped_column(default=False)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str] = mapped_column(String(200), default="")
+    pending_approval: Mapped[bool] = mapped_column(default=False)
 
     product: Mapped[Product] = relationship()
-    prototype: Mapped[Prototype] = relationship()
-    author: Mapped[User] = relationship()
+    prototype: Mapped[Prototype] = relationship(foreign_keys=[prototype_id])
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    status = relationship("Status")
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    shipped_in: Mapped[Prototype | None] = relationship(foreign_keys=[shipped_in_id])
+    tags = relationship("Tag", secondary="idea_tag", order_by="Tag.name")
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class Vote(db.Model):
@@ -56,6 +73,11 @@ class Vote(db.Model):
     idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set while a merge has moved this vote from a duplicate, so undoing the merge can move it back.
+    moved_from_idea_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id", ondelete="SET NULL"), index=True)
+    # A vote recorded by a team member for feedback given elsewhere; shown to the team only.
+    on_behalf_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Comment(db.Model):
@@ -70,8 +92,15 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str] = mapped_column(String(200), default="")
+    pending_approval: Mapped[bool] = mapped_column(default=False)
 
     author: Mapped[User] = relationship()
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def is_deleted(self) -> bool:

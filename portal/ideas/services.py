@@ -15,6 +15,7 @@ from portal.errors import ValidationError
 from portal.extensions import db
 from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN, Comment, Idea, Vote
 from portal.markup import plain_text, render_markdown
+from portal.moderation.services import needs_approval
 from portal.permissions import (
     can_comment,
     can_delete_comment,
@@ -26,6 +27,7 @@ from portal.permissions import (
     require,
 )
 from portal.prototypes.models import Prototype
+from portal.triage.statuses import initial_status
 
 TRENDING_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 TRENDING_HALF_LIFE_SECONDS = 4 * 24 * 3600
@@ -60,7 +62,8 @@ def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -
     require(can_submit_idea(actor, prototype), "This prototype is not open for feedback.")
     now = utcnow()
     idea = Idea(product_id=prototype.product_id, prototype_id=prototype.id, author_id=actor.id, created_at=now,
-                vote_count=1, trending_score=trending_weight(now), **_idea_fields(title, body))
+                vote_count=1, trending_score=trending_weight(now), status_id=initial_status().id,
+                pending_approval=needs_approval(actor), **_idea_fields(title, body))
     db.session.add(idea)
     db.session.flush()
     db.session.add(Vote(idea_id=idea.id, user_id=actor.id, created_at=now))
@@ -155,9 +158,11 @@ def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = Non
             raise ValidationError({"body": "That comment was deleted, so it can't be replied to."})
     now = utcnow()
     comment = Comment(idea_id=idea.id, author_id=actor.id, parent_id=parent.id if parent else None,
-                      body=body, body_html=render_markdown(body, "body"), created_at=now)
+                      body=body, body_html=render_markdown(body, "body"), created_at=now,
+                      pending_approval=needs_approval(actor))
     db.session.add(comment)
-    _bump(idea.id, comments=1, trending=trending_weight(now))
+    if not comment.pending_approval:
+        _bump(idea.id, comments=1, trending=trending_weight(now))
     db.session.commit()
     return comment
 
@@ -180,8 +185,8 @@ def _reply_count(comment_id: int) -> int:
 def delete_comment(actor: User, comment: Comment) -> None:
     """Delete a comment; one with replies leaves a placeholder so the thread still reads."""
     require(can_delete_comment(actor, comment))
-    created = comment.created_at
-    _bump(comment.idea_id, comments=-1, trending=-trending_weight(created))
+    if comment.hidden_at is None and not comment.pending_approval:  # only counted comments are uncounted
+        _bump(comment.idea_id, comments=-1, trending=-trending_weight(comment.created_at))
     parent_id = comment.parent_id
     if _reply_count(comment.id):
         comment.deleted_at = utcnow()

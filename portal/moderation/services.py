@@ -1,0 +1,162 @@
+"""Moderation: hiding and restoring content, locking comments, bans, and holding first posts for approval."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from portal.accounts.models import User
+from portal.audit.services import record
+from portal.core.models import utcnow
+from portal.core.text import clean_text
+from portal.errors import ValidationError
+from portal.extensions import db
+from portal.ideas.models import Comment, Idea
+from portal.moderation.models import Setting
+from portal.permissions import Role, can_ban, can_manage_settings, can_moderate, require
+
+HOLD_FIRST_POSTS = "hold_first_posts"
+BAN_REASON_PREFIX = "Account banned"
+REASON_MAX = 200
+
+
+def _reason(raw: str) -> str:
+    return clean_text(raw, "reason", min_len=3, max_len=REASON_MAX)
+
+
+def _comment_visible_delta(comment: Comment, delta: int) -> None:
+    # comment_count counts comments everyone can see: not deleted, hidden or awaiting approval.
+    db.session.execute(update(Idea).where(Idea.id == comment.idea_id).values(
+        comment_count=Idea.comment_count + delta))
+
+
+def hide_idea(actor: User, idea: Idea, reason: str) -> None:
+    """Hide an idea from everyone outside the team, with a reason; it can be restored."""
+    require(can_moderate(actor))
+    idea.hidden_reason = _reason(reason)
+    idea.hidden_at = idea.hidden_at or utcnow()
+    record(actor, "idea.hide", idea, idea.title, after={"reason": idea.hidden_reason})
+    db.session.commit()
+
+
+def restore_idea(actor: User, idea: Idea) -> None:
+    require(can_moderate(actor))
+    before = {"reason": idea.hidden_reason}
+    idea.hidden_at, idea.hidden_reason = None, ""
+    record(actor, "idea.restore", idea, idea.title, before=before)
+    db.session.commit()
+
+
+def hide_comment(actor: User, comment: Comment, reason: str) -> None:
+    require(can_moderate(actor))
+    reason = _reason(reason)
+    if comment.hidden_at is None and not comment.is_deleted and not comment.pending_approval:
+        _comment_visible_delta(comment, -1)
+    comment.hidden_reason, comment.hidden_at = reason, comment.hidden_at or utcnow()
+    record(actor, "comment.hide", comment, comment.body[:120], after={"reason": reason})
+    db.session.commit()
+
+
+def restore_comment(actor: User, comment: Comment) -> None:
+    require(can_moderate(actor))
+    if comment.hidden_at is not None and not comment.is_deleted and not comment.pending_approval:
+        _comment_visible_delta(comment, +1)
+    before = {"reason": comment.hidden_reason}
+    comment.hidden_at, comment.hidden_reason = None, ""
+    record(actor, "comment.restore", comment, comment.body[:120], before=before)
+    db.session.commit()
+
+
+def set_comments_locked(actor: User, idea: Idea, locked: bool) -> None:
+    """Close (or reopen) an idea's discussion; the team can still answer."""
+    require(can_moderate(actor))
+    idea.comments_locked = locked
+    record(actor, "idea.lock" if locked else "idea.unlock", idea, idea.title)
+    db.session.commit()
+
+
+# --- approval of first posts ------------------------------------------------------------------------------
+
+def hold_first_posts() -> bool:
+    setting = db.session.get(Setting, HOLD_FIRST_POSTS)
+    return setting is not None and setting.value == "1"
+
+
+def set_hold_first_posts(actor: User, enabled: bool) -> None:
+    require(can_manage_settings(actor))
+    setting = db.session.get(Setting, HOLD_FIRST_POSTS) or Setting(key=HOLD_FIRST_POSTS)
+    setting.value = "1" if enabled else "0"
+    db.session.add(setting)
+    record(actor, "settings.hold_first_posts", setting, "on" if enabled else "off",
+           after={"hold_first_posts": enabled})
+    db.session.commit()
+
+
+def needs_approval(user: User) -> bool:
+    """A customer's posts wait for approval until one of them has been approved, while the setting is on."""
+    if user.role != Role.CUSTOMER.value or not hold_first_posts():
+        return False
+    approved_ideas = select(func.count()).select_from(Idea).where(
+        Idea.author_id == user.id, Idea.pending_approval.is_(False))
+    approved_comments = select(func.count()).select_from(Comment).where(
+        Comment.author_id == user.id, Comment.pending_approval.is_(False))
+    return not (db.session.scalar(approved_ideas) or db.session.scalar(approved_comments))
+
+
+def approve_idea(actor: User, idea: Idea) -> None:
+    require(can_moderate(actor))
+    if idea.pending_approval:
+        idea.pending_approval = False
+        record(actor, "idea.approve", idea, idea.title)
+    db.session.commit()
+
+
+def approve_comment(actor: User, comment: Comment) -> None:
+    require(can_moderate(actor))
+    if comment.pending_approval:
+        comment.pending_approval = False
+        if comment.hidden_at is None and not comment.is_deleted:
+            _comment_visible_delta(comment, +1)
+        record(actor, "comment.approve", comment, comment.body[:120])
+    db.session.commit()
+
+
+# --- bans -------------------------------------------------------------------------------------------------
+
+def ban_user(actor: User, user: User, reason: str, hide_content: bool = False) -> None:
+    """Stop an account from signing in, posting, voting or commenting; optionally hide what it wrote."""
+    require(can_ban(actor, user), "Admins can't ban themselves.")
+    reason = _reason(reason)
+    user.banned_at, user.ban_reason = utcnow(), reason
+    hidden = 0
+    if hide_content:
+        marker = f"{BAN_REASON_PREFIX}: {reason}"[:REASON_MAX]
+        now = utcnow()
+        hidden += db.session.execute(update(Idea).where(Idea.author_id == user.id, Idea.hidden_at.is_(None))
+                                     .values(hidden_at=now, hidden_reason=marker)).rowcount
+        for comment in db.session.scalars(select(Comment).where(Comment.author_id == user.id,
+                                                                Comment.hidden_at.is_(None))):
+            if not comment.is_deleted and not comment.pending_approval:
+                _comment_visible_delta(comment, -1)
+            comment.hidden_at, comment.hidden_reason = now, marker
+            hidden += 1
+    record(actor, "user.ban", user, f"{user.email}: {reason}", after={"reason": reason, "hidden": hidden})
+    db.session.commit()
+
+
+def unban_user(actor: User, user: User) -> None:
+    """Lift a ban and bring back what the ban hid (not what was hidden for other reasons)."""
+    require(can_ban(actor, user))
+    if user.banned_at is None:
+        raise ValidationError({"user": "This account is not banned."})
+    before = {"reason": user.ban_reason}
+    user.banned_at, user.ban_reason = None, ""
+    marker = f"{BAN_REASON_PREFIX}:%"
+    db.session.execute(update(Idea).where(Idea.author_id == user.id, Idea.hidden_reason.like(marker))
+                       .values(hidden_at=None, hidden_reason=""))
+    for comment in db.session.scalars(select(Comment).where(Comment.author_id == user.id,
+                                                            Comment.hidden_reason.like(marker))):
+        if not comment.is_deleted and not comment.pending_approval:
+            _comment_visible_delta(comment, +1)
+        comment.hidden_at, comment.hidden_reason = None, ""
+    record(actor, "user.unban", user, user.email, before=before)
+    db.session.commit()
