@@ -69,7 +69,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin
     from portal.core.views import bp as core
     from portal.ideas.views import bp as ideas
+    from portal.moderation.views import bp as moderation
     from portal.prototypes.views import bp as prototypes
+    from portal.triage.idea_actions import bp as idea_triage
+    from portal.triage.views import bp as triage
 
-    for blueprint in (core, accounts, admin, prototypes, ideas):
+    for blueprint in (core, accounts, admin, prototypes, ideas, triage, idea_triage, moderation):
         app.register_blueprint(blueprint)

@@ -80,7 +80,7 @@ def password_settings():
 @bp.get("/people/<int:user_id>")
 def profile(user_id: int):
     person = db.get_or_404(User, user_id)
-    ideas = db.session.scalars(idea_list(author_id=person.id, sort="new").limit(20)).unique().all()
+    ideas = db.session.scalars(idea_list(viewer=current_user, author_id=person.id, sort="new").limit(20)).unique().all()
     return render_template("accounts/profile.html", person=person, ideas=ideas,
                            voted=voted_idea_ids(current_user, [i.id for i in ideas]),
-                           comments=comments_by(person.id))
+                           comments=comments_by(person.id, current_user))

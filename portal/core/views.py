@@ -22,7 +22,7 @@ def home():
     products = db.session.scalars(
         select(Product).options(selectinload(Product.prototypes)).order_by(Product.created_at)
     ).all()
-    ideas = db.session.scalars(idea_list(sort="trending").limit(6)).unique().all()
+    ideas = db.session.scalars(idea_list(viewer=current_user, sort="trending").limit(6)).unique().all()
     voted = voted_idea_ids(current_user, [i.id for i in ideas])
     return render_template("core/home.html", products=products, ideas=ideas, voted=voted)
 

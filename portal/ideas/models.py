@@ -79,6 +79,8 @@ class Vote(db.Model):
     on_behalf_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(200), default="")
 
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
 
 class Comment(db.Model):
     __tablename__ = "comment"

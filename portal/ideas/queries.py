@@ -1,15 +1,19 @@
-"""Reads for ideas: sorted lists, the current user's votes, comment threads."""
+"""Reads for ideas: what a viewer may see, sorted lists, the viewer's votes, an idea's timeline."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, false, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Vote
+from portal.permissions import can_see_internal, can_view_comment, is_team
+from portal.triage.models import StatusChange, Tag, idea_tag
 
 SORTS = {
     "top": ("Top", (Idea.vote_count.desc(), Idea.id.desc())),
@@ -24,17 +28,37 @@ def parse_sort(raw: str | None) -> str:
     return raw if raw in SORTS else DEFAULT_SORT
 
 
-def idea_list(*, product_id: int | None = None, prototype_id: int | None = None, author_id: int | None = None,
+def visible_ideas(stmt: Select, viewer: Any) -> Select:
+    """Limit a select of ideas to what the viewer may see; merged duplicates live on in their original."""
+    stmt = stmt.where(Idea.merged_into_id.is_(None))
+    if is_team(viewer):
+        return stmt
+    own = Idea.author_id == viewer.id if getattr(viewer, "is_authenticated", False) else false()
+    return stmt.where(Idea.hidden_at.is_(None), or_(Idea.pending_approval.is_(False), own))
+
+
+def tag_for_viewer(raw: str | None, viewer: Any) -> Tag | None:
+    """A tag filter from the query string; internal tags do not exist for customers and visitors."""
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        return None
+    tag = db.session.get(Tag, int(raw))
+    return tag if tag is not None and (not tag.internal or can_see_internal(viewer)) else None
+
+
+def idea_list(*, viewer: Any, product_id: int | None = None, prototype_id: int | None = None,
+              author_id: int | None = None, tag_id: int | None = None, shipped_in_id: int | None = None,
               sort: str = DEFAULT_SORT) -> Select:
-    """Ideas filtered by product, prototype or author, in the chosen order, with what a card shows."""
-    stmt = select(Idea).options(joinedload(Idea.author), joinedload(Idea.prototype))
-    if product_id is not None:
-        stmt = stmt.where(Idea.product_id == product_id)
-    if prototype_id is not None:
-        stmt = stmt.where(Idea.prototype_id == prototype_id)
-    if author_id is not None:
-        stmt = stmt.where(Idea.author_id == author_id)
-    return stmt.order_by(*SORTS[parse_sort(sort)][1])
+    """Ideas the viewer may see, filtered, in the chosen order, loaded with what a card shows."""
+    stmt = select(Idea).options(joinedload(Idea.author), joinedload(Idea.prototype), joinedload(Idea.status),
+                                selectinload(Idea.tags))
+    filters = {Idea.product_id: product_id, Idea.prototype_id: prototype_id, Idea.author_id: author_id,
+               Idea.shipped_in_id: shipped_in_id}
+    for column, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if tag_id is not None:
+        stmt = stmt.where(Idea.id.in_(select(idea_tag.c.idea_id).where(idea_tag.c.tag_id == tag_id)))
+    return visible_ideas(stmt, viewer).order_by(*SORTS[parse_sort(sort)][1])
 
 
 def voted_idea_ids(user: Any, idea_ids: list[int]) -> set[int]:
@@ -45,23 +69,49 @@ def voted_idea_ids(user: Any, idea_ids: list[int]) -> set[int]:
     return set(rows)
 
 
-def comment_threads(idea_id: int) -> list[tuple[Comment, list[Comment]]]:
-    """Top-level comments oldest first, each with its replies."""
-    comments = db.session.scalars(
+def merged_duplicates(idea_id: int) -> list[Idea]:
+    return list(db.session.scalars(select(Idea).where(Idea.merged_into_id == idea_id).order_by(Idea.id)))
+
+
+@dataclass
+class TimelineEntry:
+    """One item of an idea's public history: a comment thread or a status change."""
+
+    at: datetime
+    comment: Comment | None = None
+    replies: list[Comment] = field(default_factory=list)
+    change: StatusChange | None = None
+    merged_from: Idea | None = None
+
+
+def timeline(idea: Idea, viewer: Any) -> list[TimelineEntry]:
+    """Comment threads (with those of merged duplicates) and status changes, oldest first."""
+    duplicates = {d.id: d for d in merged_duplicates(idea.id)}
+    comments = [c for c in db.session.scalars(
         select(Comment).options(joinedload(Comment.author))
-        .where(Comment.idea_id == idea_id).order_by(Comment.created_at, Comment.id)
-    ).all()
+        .where(Comment.idea_id.in_([idea.id, *duplicates])).order_by(Comment.created_at, Comment.id)
+    ) if can_view_comment(viewer, c)]
     replies: dict[int, list[Comment]] = defaultdict(list)
     for comment in comments:
         if comment.parent_id is not None:
             replies[comment.parent_id].append(comment)
-    return [(c, replies[c.id]) for c in comments if c.parent_id is None]
+    entries = [TimelineEntry(at=c.created_at, comment=c, replies=replies[c.id], merged_from=duplicates.get(c.idea_id))
+               for c in comments if c.parent_id is None]
+    changes = db.session.scalars(
+        select(StatusChange).options(joinedload(StatusChange.actor), joinedload(StatusChange.to_status),
+                                     joinedload(StatusChange.from_status), joinedload(StatusChange.shipped_in))
+        .where(StatusChange.idea_id == idea.id)
+    )
+    entries += [TimelineEntry(at=change.created_at, change=change) for change in changes]
+    return sorted(entries, key=lambda e: e.at)
 
 
-def comments_by(author_id: int, limit: int = 20) -> list[Comment]:
-    """A person's latest visible comments, with the idea each belongs to."""
-    return list(db.session.execute(
-        select(Comment, Idea).join(Idea, Idea.id == Comment.idea_id)
-        .where(Comment.author_id == author_id, Comment.deleted_at.is_(None))
-        .order_by(Comment.created_at.desc()).limit(limit)
-    ).all())
+def comments_by(author_id: int, viewer: Any, limit: int = 20) -> list[Any]:
+    """A person's latest comments the viewer may see, with the idea each belongs to."""
+    stmt = (select(Comment, Idea).join(Idea, Idea.id == Comment.idea_id)
+            .where(Comment.author_id == author_id, Comment.deleted_at.is_(None)))
+    if not is_team(viewer):
+        stmt = stmt.where(Idea.hidden_at.is_(None), Comment.hidden_at.is_(None))
+        if getattr(viewer, "id", None) != author_id:
+            stmt = stmt.where(Idea.pending_approval.is_(False), Comment.pending_approval.is_(False))
+    return list(db.session.execute(stmt.order_by(Comment.created_at.desc()).limit(limit)).all())

@@ -14,22 +14,37 @@ from portal.extensions import db
 from portal.ideas import services
 from portal.ideas.forms import CommentForm, IdeaForm
 from portal.ideas.models import Comment, Idea
-from portal.ideas.queries import comment_threads
-from portal.permissions import can_edit_comment, can_edit_idea, require
+from portal.ideas.queries import merged_duplicates, timeline
+from portal.permissions import can_edit_comment, can_edit_idea, can_view_idea, require
 from portal.prototypes.queries import open_prototypes, product_by_slug, prototype_by_slug
 from portal.templating import idea_url
+from portal.triage.queries import triage_panel
 
 bp = Blueprint("ideas", __name__)
+
+
+def _render_idea(idea: Idea, form: CommentForm, status: int = 200, **extra):
+    return render_template("ideas/show.html", idea=idea, form=form, entries=timeline(idea, current_user),
+                           voted=services.has_voted(current_user, idea), duplicates=merged_duplicates(idea.id),
+                           **triage_panel(idea, current_user), **extra), status
 
 
 @bp.get("/ideas/<int:idea_id>")
 @bp.get("/ideas/<int:idea_id>/<slug>")
 def show(idea_id: int, slug: str | None = None):
     idea = db.get_or_404(Idea, idea_id)
+    if not can_view_idea(current_user, idea):
+        abort(404)
+    if idea.merged_into_id is not None:
+        original = db.get_or_404(Idea, idea.merged_into_id)
+        return redirect(idea_url(original, merged=idea.id))
     if request.path != (canonical := idea_url(idea)):
         return redirect(canonical, 301)
-    return render_template("ideas/show.html", idea=idea, form=CommentForm(),
-                           threads=comment_threads(idea.id), voted=services.has_voted(current_user, idea))
+    merged_id = parse_id(request.args.get("merged"))
+    merged_from = db.session.get(Idea, merged_id) if merged_id else None
+    if merged_from is not None and merged_from.merged_into_id != idea.id:
+        merged_from = None
+    return _render_idea(idea, CommentForm(), merged_from=merged_from)
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
@@ -98,8 +113,7 @@ def comment(idea_id: int):
     )):
         flash("Your comment is posted.", "success")
         return redirect(idea_url(idea, _anchor=f"comment-{saved.id}"))
-    return render_template("ideas/show.html", idea=idea, form=form, threads=comment_threads(idea.id),
-                           voted=services.has_voted(current_user, idea), reply_to=parent), 422
+    return _render_idea(idea, form, 422, reply_to=parent)
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])

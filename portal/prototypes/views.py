@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 
 from portal.core.forms import attempt
 from portal.core.pagination import paginate, parse_page
-from portal.ideas.queries import SORTS, idea_list, parse_sort, voted_idea_ids
+from portal.ideas.queries import SORTS, idea_list, parse_sort, tag_for_viewer, voted_idea_ids
 from portal.permissions import can_manage_products, require
 from portal.prototypes import services
 from portal.prototypes.forms import ProductForm, PrototypeForm
 from portal.prototypes.models import Product, Prototype
 from portal.prototypes.queries import product_by_slug, prototype_by_slug, prototypes_by_stage
+from portal.triage.queries import tags_for_viewer
 
 bp = Blueprint("prototypes", __name__)
 
@@ -27,9 +28,10 @@ def _prototype_or_404(slug: str) -> Prototype:
 
 def _idea_page(**filters):
     sort = parse_sort(request.args.get("sort"))
-    page = paginate(idea_list(sort=sort, **filters), parse_page(request.args.get("page")),
-                    current_app.config["IDEAS_PER_PAGE"])
-    return {"page": page, "sort": sort, "sorts": SORTS,
+    tag = tag_for_viewer(request.args.get("tag"), current_user)
+    page = paginate(idea_list(viewer=current_user, sort=sort, tag_id=tag.id if tag else None, **filters),
+                    parse_page(request.args.get("page")), current_app.config["IDEAS_PER_PAGE"])
+    return {"page": page, "sort": sort, "sorts": SORTS, "tag": tag, "tags": tags_for_viewer(current_user),
             "voted": voted_idea_ids(current_user, [i.id for i in page.items])}
 
 
