@@ -9,6 +9,7 @@ from flask import Flask
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
 from portal.core.request import PortalRequest
+from portal.security import register_security
 
 
 def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Flask:
@@ -25,6 +26,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
     _import_models()
     _init_extensions(app)
+    register_security(app)
     _register_blueprints(app)
 
     from portal.cli import register_cli

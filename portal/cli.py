@@ -41,6 +41,17 @@ def seed_demo_command(if_empty: bool) -> None:
     click.echo(seed_demo())
 
 
+@click.command("rerender-markup")
+@with_appcontext
+def rerender_markup_command() -> None:
+    """Render every stored Markdown text again, after the Markdown extensions or the allow-list changed."""
+    from portal.markup_refresh import rerender_all
+
+    counts = rerender_all()
+    click.echo("Re-rendered " + ", ".join(f"{n} {name}" for name, n in counts.items()) + ".")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(rerender_markup_command)

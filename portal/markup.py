@@ -34,6 +34,8 @@ MAX_NESTING = 16
 MAX_LINES = 2000
 MAX_RUN = 200
 MAX_UNCLOSED = 50
+MAX_TAGS = 300
+_TAG_LIKE = re.compile(r"<[!/?a-zA-Z]")
 _PREFIX = re.compile(r"^(?:[ \t]*(?:>|[*+\-](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*")
 _NEST_TOKEN = re.compile(r">|[*+\-]|\d{1,9}[.)]")
 _RUN = re.compile(r"([\[\]()*_`~<>!\\])\1{" + str(MAX_RUN) + ",}")
@@ -109,6 +111,8 @@ def check_markdown_limits(text: str, field: str = "body") -> None:
         raise ValidationError({field: f"Lists and quotes can be nested at most {MAX_NESTING} levels deep."})
     if _unclosed(text, "[", "]") + _unclosed(text, "(", ")") > MAX_UNCLOSED:
         raise ValidationError({field: "This text has too many unclosed brackets; please close or remove some."})
+    if len(_TAG_LIKE.findall(text)) > MAX_TAGS:
+        raise ValidationError({field: f"This text has more than {MAX_TAGS} HTML tags; please use Markdown instead."})
     if _RUN.search(text):
         raise ValidationError({field: "This text repeats one symbol too many times in a row."})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
 
@@ -34,14 +35,15 @@ def idea_url(idea, **kwargs) -> str:
 
 
 def url_with(**changes) -> str:
-    """The current page's URL with some query arguments replaced (None removes one)."""
+    """The current page's path and query string with some arguments replaced (None removes one)."""
     args = request.args.to_dict()
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    # Built from the path, not url_for: query arguments must never become route or url_for arguments.
+    return request.path + (f"?{urlencode(args)}" if args else "")
 
 
 def here() -> str:

@@ -79,3 +79,17 @@ def test_create_admin_refuses_a_short_password_with_a_message(app, runner):
     result = runner.invoke(args=["users", "create-admin", "x@example.org", "--password", "short"])
     assert result.exit_code != 0
     assert "at least 8 characters" in result.output
+
+
+def test_rerender_markup_refreshes_stored_html(app, runner):
+    from tests.factories import make_idea
+
+    with app.app_context():
+        idea_id = make_idea(body="Some **bold** text").id
+        db.session.get(Idea, idea_id).body_html = "<p>stale</p>"
+        db.session.commit()
+    result = runner.invoke(args=["rerender-markup"])
+    assert result.exit_code == 0, result.output
+    assert "1 idea" in result.output
+    with app.app_context():
+        assert db.session.get(Idea, idea_id).body_html == "<p>Some <strong>bold</strong> text</p>"

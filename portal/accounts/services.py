@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -86,17 +86,20 @@ def authenticate(email: str | None, password: str | None) -> User | None:
 
 def update_profile(actor: User, *, display_name: str, company: str = "", job_title: str = "", bio: str = "",
                    website: str = "", show_website: bool = False, show_email: bool = False) -> User:
-    """Change what the actor's public profile shows."""
-    actor.display_name = clean_text(display_name, "display_name", min_len=1, max_len=NAME_MAX)
-    actor.company = clean_text(company, "company", max_len=100)
-    actor.job_title = clean_text(job_title, "job_title", max_len=100)
-    actor.bio = clean_text(bio, "bio", max_len=500, multiline=True)
-    website = clean_text(website, "website", max_len=300)
-    if website and not website.lower().startswith(("http://", "https://")):
+    """Change what the actor's public profile shows; nothing changes unless every field is valid."""
+    values = {
+        "display_name": clean_text(display_name, "display_name", min_len=1, max_len=NAME_MAX),
+        "company": clean_text(company, "company", max_len=100),
+        "job_title": clean_text(job_title, "job_title", max_len=100),
+        "bio": clean_text(bio, "bio", max_len=500, multiline=True),
+        "website": clean_text(website, "website", max_len=300),
+    }
+    if values["website"] and not values["website"].lower().startswith(("http://", "https://")):
         raise ValidationError({"website": "Start the address with https:// or http://."})
-    actor.website = website
-    actor.show_website = bool(show_website and website)
-    actor.show_email = bool(show_email)
+    values["show_website"] = bool(show_website and values["website"])
+    values["show_email"] = bool(show_email)
+    for key, value in values.items():
+        setattr(actor, key, value)
     db.session.commit()
     return actor
 
@@ -119,8 +122,9 @@ def set_role(actor: User, user: User, role: str) -> User:
     except ValueError as exc:
         raise ValidationError({"role": "Choose one of the listed roles."}) from exc
     if user.role == Role.ADMIN and new_role is not Role.ADMIN:
-        admins = db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN.value))
-        if admins <= 1:
+        # Lock the admin rows: two admins demoting each other at once must not leave none.
+        admins = db.session.scalars(select(User.id).where(User.role == Role.ADMIN.value).with_for_update()).all()
+        if len(admins) <= 1:
             raise ValidationError({"role": "The portal needs at least one admin."})
     if user.role != new_role.value:
         record(actor, "user.role", user, f"{user.email} → {new_role.value}", before={"role": user.role},

@@ -10,6 +10,7 @@ from wtforms.validators import StopValidation
 
 from portal.core.text import text_problem
 from portal.errors import ValidationError
+from portal.extensions import db
 
 T = TypeVar("T")
 
@@ -34,6 +35,7 @@ def attempt(form: FlaskForm, action: Callable[[], T]) -> T | None:
     try:
         return action()
     except ValidationError as exc:
+        db.session.rollback()  # nothing half-changed stays in the session to be shown as if saved
         for name, message in exc.errors.items():
             field = getattr(form, name, None)
             if field is not None and hasattr(field, "errors"):

@@ -44,9 +44,15 @@ def slugify(value: str, max_len: int = 60) -> str:
     return _SLUG_STRIP.sub("-", ascii_text.lower()).strip("-")[:max_len].rstrip("-")
 
 
-_ID = re.compile(r"[0-9]{1,18}")
+_ID = re.compile(r"[0-9]{1,10}")
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
 
 
 def parse_id(raw: str | None) -> int | None:
-    """Read a row id from user input: ASCII digits that fit a 64-bit column, else None."""
-    return int(raw) if raw and _ID.fullmatch(raw) else None
+    """Read a row id from user input: ASCII digits that fit the id columns, else None."""
+    return int(raw) if raw and _ID.fullmatch(raw) and int(raw) <= MAX_ID else None
+
+
+def strip_controls(value: str) -> str:
+    """Drop control characters from free-form query input such as a search box."""
+    return _CONTROL.sub("", value)

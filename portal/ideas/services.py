@@ -29,8 +29,10 @@ from portal.permissions import (
 from portal.prototypes.models import Prototype
 from portal.triage.statuses import initial_status
 
+# The weights grow by one power of two per half-life from the epoch; doubles hold 2**1023, so a week's
+# half-life lasts about 19 years (to 2045) before the epoch has to move and the scores be rescaled.
 TRENDING_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
-TRENDING_HALF_LIFE_SECONDS = 4 * 24 * 3600
+TRENDING_HALF_LIFE_SECONDS = 7 * 24 * 3600
 EXCERPT_LEN = 220
 
 
@@ -86,9 +88,18 @@ def edit_idea(actor: User, idea: Idea, title: str, body: str = "") -> Idea:
     return idea
 
 
+def _locked(model: type[Idea] | type[Comment], row_id: int) -> Idea | Comment | None:
+    """Re-read a row under a write lock, so two identical deletes cannot both count it out."""
+    return db.session.scalar(select(model).where(model.id == row_id).with_for_update()
+                             .execution_options(populate_existing=True))
+
+
 def delete_idea(actor: User, idea: Idea) -> None:
     """Remove an idea with its votes and comments."""
     require(can_delete_idea(actor, idea))
+    if _locked(Idea, idea.id) is None:  # a double-submitted delete already removed it
+        db.session.rollback()
+        return
     db.session.execute(
         update(Prototype).where(Prototype.id == idea.prototype_id).values(idea_count=Prototype.idea_count - 1)
     )
@@ -143,10 +154,15 @@ def has_voted(user: User, idea: Idea) -> bool:
     return bool(db.session.scalar(select(exists().where(Vote.idea_id == idea.id, Vote.user_id == user.id))))
 
 
-def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
-    """Comment on an idea, or reply to a comment (replies stay one level deep)."""
+def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = None, *,
+                parent_id: int | None = None) -> Comment:
+    """Comment on an idea, or reply to a comment given as `parent` or by id (replies stay one level deep)."""
     require(can_comment(actor, idea))
     body = clean_text(body, "body", min_len=1, max_len=COMMENT_MAX, multiline=True)
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None:
+            raise ValidationError({"body": "That comment was deleted, so it can't be replied to."})
     if parent is not None:
         if parent.idea_id != idea.id:
             raise ValidationError({"body": "You can only reply to comments on this idea."})
@@ -185,6 +201,10 @@ def _reply_count(comment_id: int) -> int:
 def delete_comment(actor: User, comment: Comment) -> None:
     """Delete a comment; one with replies leaves a placeholder so the thread still reads."""
     require(can_delete_comment(actor, comment))
+    comment = _locked(Comment, comment.id)
+    if comment is None or comment.is_deleted:  # a double-submitted delete got here first
+        db.session.rollback()
+        return
     if comment.hidden_at is None and not comment.pending_approval:  # only counted comments are uncounted
         _bump(comment.idea_id, comments=-1, trending=-trending_weight(comment.created_at))
     parent_id = comment.parent_id

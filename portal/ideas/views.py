@@ -107,13 +107,12 @@ def comment(idea_id: int):
     idea = db.get_or_404(Idea, idea_id)
     form = CommentForm()
     parent_id = parse_id(form.parent_id.data)
-    parent = db.session.get(Comment, parent_id) if parent_id is not None else None
     if form.validate_on_submit() and (saved := attempt(
-        form, lambda: services.add_comment(current_user, idea, form.body.data, parent)
+        form, lambda: services.add_comment(current_user, idea, form.body.data, parent_id=parent_id)
     )):
         flash("Your comment is posted.", "success")
         return redirect(idea_url(idea, _anchor=f"comment-{saved.id}"))
-    return _render_idea(idea, form, 422, reply_to=parent)
+    return _render_idea(idea, form, 422, reply_to=db.session.get(Comment, parent_id) if parent_id else None)
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])

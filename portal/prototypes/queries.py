@@ -6,15 +6,21 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
+from portal.core.text import SLUG_PATTERN
 from portal.extensions import db
 from portal.prototypes.models import Product, Prototype, Stage
 
 
 def product_by_slug(slug: str) -> Product | None:
+    # Only well-formed slugs reach the database (PostgreSQL refuses NUL bytes in text with an error).
+    if not slug or len(slug) > 80 or not SLUG_PATTERN.match(slug):
+        return None
     return db.session.scalar(select(Product).where(Product.slug == slug))
 
 
 def prototype_by_slug(slug: str) -> Prototype | None:
+    if not slug or len(slug) > 80 or not SLUG_PATTERN.match(slug):
+        return None
     return db.session.scalar(select(Prototype).where(Prototype.slug == slug))
 
 

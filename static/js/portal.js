@@ -5,16 +5,19 @@
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
 
+  function announce(message) {
+    var region = document.querySelector("[data-live]");
+    if (region) region.textContent = message;
+  }
+
   function setVoteState(form, voted, count) {
     var button = form.querySelector(".vote-button");
     var action = form.querySelector('input[name="action"]');
-    var label = button.getAttribute("aria-label") || "";
-    var title = label.replace(/^(Remove your vote|Vote) for /, "");
     button.classList.toggle("is-voted", voted);
     button.setAttribute("aria-pressed", voted ? "true" : "false");
-    button.setAttribute("aria-label", (voted ? "Remove your vote" : "Vote") + " for " + title);
     button.querySelector(".vote-count").textContent = count;
     action.value = voted ? "remove" : "add";
+    announce((voted ? "Vote recorded. " : "Vote removed. ") + count + (count === 1 ? " vote." : " votes."));
   }
 
   // Votes update in place; on any failure the form falls back to a normal submit.
