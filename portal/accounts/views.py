@@ -34,13 +34,14 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None and user.is_banned:
+        if user is None:
+            form.form_errors.append("That email and password don't match an account.")
+        elif user.is_banned:
             form.form_errors.append("This account has been suspended by the portal's admins.")
-        elif user is not None:
+        else:
             login_user(user, remember=form.remember.data)
             flash(f"Signed in as {user.display_name}.", "success")
             return redirect(safe_next(form.next.data))
-        form.form_errors.append("That email and password don't match an account.")
     return render_template("accounts/login.html", form=form)
 
 

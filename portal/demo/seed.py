@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.demo import content
+from portal.demo.triage import seed_triage
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Vote
 from portal.ideas.services import EXCERPT_LEN, trending_weight
@@ -100,5 +101,6 @@ def seed_demo() -> str:
     for spec in content.IDEAS:
         _idea(spec, rng, people, prototypes)
     db.session.commit()
+    seed_triage(people)
     return (f"Seeded {len(content.PROTOTYPES)} prototypes, {len(content.IDEAS)} ideas and {len(people)} people. "
             f"Demo accounts use the password '{DEMO_PASSWORD}'.")

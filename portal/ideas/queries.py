@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Vote
-from portal.permissions import can_see_internal, can_view_comment, is_team
+from portal.permissions import can_see_internal, can_view_comment, can_view_idea, is_team
 from portal.triage.models import StatusChange, Tag, idea_tag
 
 SORTS = {
@@ -86,7 +86,8 @@ class TimelineEntry:
 
 def timeline(idea: Idea, viewer: Any) -> list[TimelineEntry]:
     """Comment threads (with those of merged duplicates) and status changes, oldest first."""
-    duplicates = {d.id: d for d in merged_duplicates(idea.id)}
+    # A hidden (or held) duplicate takes its comments with it, for everyone who may not see it.
+    duplicates = {d.id: d for d in merged_duplicates(idea.id) if can_view_idea(viewer, d)}
     comments = [c for c in db.session.scalars(
         select(Comment).options(joinedload(Comment.author))
         .where(Comment.idea_id.in_([idea.id, *duplicates])).order_by(Comment.created_at, Comment.id)
@@ -115,3 +116,15 @@ def comments_by(author_id: int, viewer: Any, limit: int = 20) -> list[Any]:
         if getattr(viewer, "id", None) != author_id:
             stmt = stmt.where(Idea.pending_approval.is_(False), Comment.pending_approval.is_(False))
     return list(db.session.execute(stmt.order_by(Comment.created_at.desc()).limit(limit)).all())
+
+
+def merge_candidates(idea: Idea, query: str, limit: int = 10) -> list[Idea]:
+    """Ideas of the same product whose title matches, or the one with that number, to merge `idea` into."""
+    query = query.strip().lstrip("#")[:100]
+    stmt = select(Idea).where(Idea.product_id == idea.product_id, Idea.id != idea.id, Idea.merged_into_id.is_(None))
+    if query.isascii() and query.isdigit() and len(query) < 10:
+        stmt = stmt.where(Idea.id == int(query))
+    else:
+        like = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(func.lower(Idea.title).like(like, escape="\\"))
+    return list(db.session.scalars(stmt.order_by(Idea.vote_count.desc(), Idea.id).limit(limit)))

@@ -118,12 +118,28 @@ def _insert_vote(idea_id: int, user_id: int, now: datetime) -> bool:
     return db.session.execute(stmt).first() is not None
 
 
+# What decides whether a vote may go in: can_vote reads these.
+_VOTING_STATE = ("status_id", "status", "merged_into_id", "hidden_at", "pending_approval")
+
+
+def lock_idea(idea: Idea, attributes: tuple[str, ...] = _VOTING_STATE) -> None:
+    """Lock an idea's row for the rest of the transaction and re-read `attributes` of it.
+
+    Votes, merges and status changes touching one idea then queue behind each other instead of interleaving
+    (a merge moving votes while a vote goes in ends in a unique violation or a deadlock on PostgreSQL), and a
+    merge or status change that committed a moment ago is seen. FOR NO KEY UPDATE lets comments, which only
+    reference the idea, go in meanwhile. SQLite ignores it: its writers already queue on BEGIN IMMEDIATE.
+    """
+    db.session.refresh(idea, list(attributes), with_for_update={"key_share": True})
+
+
 def _current_votes(idea_id: int) -> int:
     return db.session.scalar(select(Idea.vote_count).where(Idea.id == idea_id)) or 0
 
 
 def cast_vote(actor: User, idea: Idea) -> int:
     """Add the actor's vote (voting twice changes nothing); return the idea's vote count."""
+    lock_idea(idea)
     require(can_vote(actor, idea))
     now = utcnow()
     if _insert_vote(idea.id, actor.id, now):
@@ -135,6 +151,7 @@ def cast_vote(actor: User, idea: Idea) -> int:
 
 def remove_vote(actor: User, idea: Idea) -> int:
     """Withdraw the actor's vote if there is one; return the idea's vote count."""
+    lock_idea(idea)
     require(can_vote(actor, idea))
     removed = db.session.execute(
         delete(Vote).where(Vote.idea_id == idea.id, Vote.user_id == actor.id).returning(Vote.created_at)

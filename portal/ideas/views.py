@@ -14,19 +14,12 @@ from portal.extensions import db
 from portal.ideas import services
 from portal.ideas.forms import CommentForm, IdeaForm
 from portal.ideas.models import Comment, Idea
-from portal.ideas.queries import merged_duplicates, timeline
+from portal.ideas.pages import render_idea_page
 from portal.permissions import can_edit_comment, can_edit_idea, can_view_idea, require
 from portal.prototypes.queries import open_prototypes, product_by_slug, prototype_by_slug
 from portal.templating import idea_url
-from portal.triage.queries import triage_panel
 
 bp = Blueprint("ideas", __name__)
-
-
-def _render_idea(idea: Idea, form: CommentForm, status: int = 200, **extra):
-    return render_template("ideas/show.html", idea=idea, form=form, entries=timeline(idea, current_user),
-                           voted=services.has_voted(current_user, idea), duplicates=merged_duplicates(idea.id),
-                           **triage_panel(idea, current_user), **extra), status
 
 
 @bp.get("/ideas/<int:idea_id>")
@@ -44,7 +37,7 @@ def show(idea_id: int, slug: str | None = None):
     merged_from = db.session.get(Idea, merged_id) if merged_id else None
     if merged_from is not None and merged_from.merged_into_id != idea.id:
         merged_from = None
-    return _render_idea(idea, CommentForm(), merged_from=merged_from)
+    return render_idea_page(idea, merged_from=merged_from, merge_query=request.args.get("merge_q", ""))
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
@@ -112,7 +105,7 @@ def comment(idea_id: int):
     )):
         flash("Your comment is posted.", "success")
         return redirect(idea_url(idea, _anchor=f"comment-{saved.id}"))
-    return _render_idea(idea, form, 422, reply_to=db.session.get(Comment, parent_id) if parent_id else None)
+    return render_idea_page(idea, form, 422, reply_to=db.session.get(Comment, parent_id) if parent_id else None)
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from portal.core.forms import attempt
 from portal.core.pagination import paginate, parse_page
+from portal.extensions import db
 from portal.ideas.queries import SORTS, idea_list, parse_sort, tag_for_viewer, voted_idea_ids
 from portal.permissions import can_manage_products, require
 from portal.prototypes import services
@@ -70,7 +71,8 @@ def _product_form(product: Product | None):
 @bp.get("/prototypes/<slug>")
 def prototype(slug: str):
     prototype = _prototype_or_404(slug)
-    return render_template("prototypes/prototype.html", prototype=prototype,
+    shipped = db.session.scalars(idea_list(viewer=current_user, shipped_in_id=prototype.id, sort="top")).unique().all()
+    return render_template("prototypes/prototype.html", prototype=prototype, shipped=shipped,
                            **_idea_page(prototype_id=prototype.id))
 
 

@@ -16,7 +16,7 @@ from portal.core.text import clean_text
 from portal.errors import ValidationError
 from portal.extensions import db
 from portal.ideas.models import Idea, Vote
-from portal.ideas.services import trending_weight
+from portal.ideas.services import lock_idea, trending_weight
 from portal.markup import render_markdown
 from portal.permissions import (
     Role,
@@ -29,7 +29,7 @@ from portal.permissions import (
     can_write_internal_note,
     require,
 )
-from portal.triage.models import InternalNote, Merge, Status, Tag
+from portal.triage.models import InternalNote, Merge, Status, StatusChange, Tag
 from portal.triage.statuses import set_status, status_by_name
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -77,7 +77,7 @@ def set_tags(actor: User, idea: Idea, tags: list[Tag], *, commit: bool = True) -
     require(can_tag_ideas(actor))
     before = sorted(t.name for t in idea.tags)
     idea.tags = sorted(set(tags), key=lambda t: t.name)
-    after = sorted(t.name for t in tags)
+    after = [t.name for t in idea.tags]
     if before != after:
         record(actor, "idea.tags", idea, idea.title, before={"tags": before}, after={"tags": after})
     if commit:
@@ -133,11 +133,18 @@ def _recount_votes(*ideas: Idea) -> None:
         db.session.execute(update(Idea).where(Idea.id == idea.id).values(vote_count=count))
 
 
+def _lock_pair(duplicate: Idea, original: Idea) -> None:
+    # Both rows, lowest id first so two merges or undos of one pair never deadlock; voters queue behind them.
+    for idea in sorted((duplicate, original), key=lambda i: i.id):
+        lock_idea(idea, ("merged_into_id", "status_id", "status"))
+
+
 def merge_ideas(actor: User, duplicate: Idea, original: Idea) -> Merge:
     """Mark `duplicate` as a duplicate of `original`: its voters vote for the original, its comments show there."""
     require(can_merge(actor))
     if duplicate.id == original.id:
         raise ValidationError({"original": "An idea can't be a duplicate of itself."})
+    _lock_pair(duplicate, original)
     if duplicate.merged_into_id is not None:
         raise ValidationError({"original": "This idea is already merged into another."})
     if original.merged_into_id is not None:
@@ -171,9 +178,11 @@ def merge_ideas(actor: User, duplicate: Idea, original: Idea) -> Merge:
 def unmerge_idea(actor: User, duplicate: Idea, restore_status: Status | None = None) -> None:
     """Undo a merge exactly: the moved votes go back and the duplicate stands on its own again."""
     require(can_merge(actor))
-    if duplicate.merged_into_id is None:
-        raise ValidationError({"original": "This idea is not merged."})
     original_id = duplicate.merged_into_id
+    if original_id is not None:
+        _lock_pair(duplicate, db.session.get(Idea, original_id))
+    if original_id is None or duplicate.merged_into_id != original_id:  # or someone undid it a moment ago
+        raise ValidationError({"original": "This idea is not merged."})
     votes = Vote.__table__
     back = db.session.execute(
         update(votes).where(and_(votes.c.idea_id == original_id, votes.c.moved_from_idea_id == duplicate.id))
@@ -190,11 +199,24 @@ def unmerge_idea(actor: User, duplicate: Idea, restore_status: Status | None = N
     if merge is not None:
         merge.undone_at = utcnow()
     db.session.expire(duplicate)
+    restore_status = restore_status or _status_before_merge(duplicate)
     if restore_status is not None:
         set_status(actor, duplicate, restore_status, commit=False)
     record(actor, "idea.unmerge", duplicate, duplicate.title,
            before={"original_id": original_id}, after={"votes_restored": len(back)})
     db.session.commit()
+
+
+def _status_before_merge(duplicate: Idea) -> Status | None:
+    """The status the merge moved the duplicate out of, when the merge is what set it to Duplicate."""
+    duplicate_status = status_by_name("Duplicate")
+    if duplicate_status is None or duplicate.status_id != duplicate_status.id:
+        return None
+    change = db.session.scalar(
+        select(StatusChange)
+        .where(StatusChange.idea_id == duplicate.id, StatusChange.to_status_id == duplicate_status.id)
+        .order_by(StatusChange.created_at.desc(), StatusChange.id.desc()).limit(1))
+    return change.from_status if change is not None and change.from_status is not None else None
 
 
 # --- votes on behalf --------------------------------------------------------------------------------------
@@ -215,6 +237,7 @@ def vote_on_behalf(actor: User, idea: Idea, *, email: str, source: str) -> Vote 
     """Record a vote for someone who gave this feedback elsewhere; returns None when they had voted already."""
     require(can_vote_on_behalf(actor))
     source = clean_text(source, "source", min_len=2, max_len=SOURCE_MAX)
+    lock_idea(idea)  # like any vote: never interleaved with a merge moving this idea's votes
     if idea.merged_into_id is not None:
         raise ValidationError({"email": "This idea is merged; record the vote on the idea it was merged into."})
     voter = _contact_for(email)

@@ -1,0 +1,57 @@
+"""Rendering an idea's page, shared by the idea views and the triage and moderation actions taken on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from portal.extensions import db
+from portal.ideas.forms import CommentForm
+from portal.ideas.models import Idea
+from portal.ideas.queries import merge_candidates, merged_duplicates, timeline
+from portal.ideas.services import has_voted
+from portal.permissions import can_see_internal
+from portal.prototypes.models import Prototype
+from portal.triage.idea_forms import AssignForm, MergeForm, NoteForm, OnBehalfForm, ReasonForm, StatusForm, TagsForm
+from portal.triage.queries import triage_panel
+
+
+def _panel_forms(idea: Idea, panel: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The team panel's forms, showing the idea's current values unless a refused form comes back with input."""
+    status = given.pop("status_form", None) or StatusForm(formdata=None, status_id=str(idea.status_id),
+                                                          shipped_in=str(idea.shipped_in_id or ""))
+    status.status_id.choices = [SelectChoice(str(s.id), s.name) for s in panel["statuses"]]
+    prototypes = db.session.scalars(select(Prototype).where(Prototype.product_id == idea.product_id)
+                                    .order_by(Prototype.created_at)).all()
+    status.shipped_in.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(p.id), p.name + (f" {p.version_label}" if p.version_label else "")) for p in prototypes]
+    tags = given.pop("tags_form", None) or TagsForm(formdata=None, tag_ids=[str(t.id) for t in idea.tags])
+    tags.tag_ids.choices = [SelectChoice(str(t.id), t.name + (" (internal)" if t.internal else ""))
+                            for t in panel["all_tags"]]
+    assign = given.pop("assign_form", None) or AssignForm(formdata=None, assignee_id=str(idea.assignee_id or ""))
+    assign.assignee_id.choices = [SelectChoice("", "Nobody")] + [
+        SelectChoice(str(u.id), f"{u.display_name} ({u.role})") for u in panel["team"]]
+    return {
+        "status_form": status, "tags_form": tags, "assign_form": assign,
+        "note_form": given.pop("note_form", None) or NoteForm(formdata=None),
+        "merge_form": given.pop("merge_form", None) or MergeForm(formdata=None),
+        "on_behalf_form": given.pop("on_behalf_form", None) or OnBehalfForm(formdata=None),
+        "hide_form": given.pop("hide_form", None) or ReasonForm(formdata=None),
+    }
+
+
+def render_idea_page(idea: Idea, form: CommentForm | None = None, status: int = 200, **extra: Any):
+    """The idea page with its timeline and, for the team, the triage panel; `extra` keeps typed input."""
+    merge_query = extra.pop("merge_query", "")
+    panel = triage_panel(idea, current_user)
+    if can_see_internal(current_user):
+        panel.update(_panel_forms(idea, panel, extra))
+    return render_template(
+        "ideas/show.html", idea=idea, form=form or CommentForm(), entries=timeline(idea, current_user),
+        voted=has_voted(current_user, idea), duplicates=merged_duplicates(idea.id), merge_query=merge_query,
+        merge_results=merge_candidates(idea, merge_query) if merge_query else [], **panel, **extra,
+    ), status
