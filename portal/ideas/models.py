@@ -24,6 +24,9 @@ class Idea(db.Model):
         Index("ix_idea_prototype_votes", "prototype_id", "vote_count"),
         Index("ix_idea_product_created", "product_id", "created_at"),
         Index("ix_idea_product_trending", "product_id", "trending_score"),
+        # The triage inbox reads New ideas, then the rest, oldest first.
+        Index("ix_idea_status_created", "status_id", "created_at", "id"),
+        Index("ix_idea_created", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -69,8 +69,10 @@ def restore_comment(actor: User, comment: Comment) -> None:
 def set_comments_locked(actor: User, idea: Idea, locked: bool) -> None:
     """Close (or reopen) an idea's discussion; the team can still answer."""
     require(can_moderate(actor))
+    before = {"comments_locked": idea.comments_locked}
     idea.comments_locked = locked
-    record(actor, "idea.lock" if locked else "idea.unlock", idea, idea.title)
+    record(actor, "idea.lock" if locked else "idea.unlock", idea, idea.title, before=before,
+           after={"comments_locked": locked})
     db.session.commit()
 
 
@@ -83,10 +85,11 @@ def hold_first_posts() -> bool:
 
 def set_hold_first_posts(actor: User, enabled: bool) -> None:
     require(can_manage_settings(actor))
+    before = {"hold_first_posts": hold_first_posts()}
     setting = db.session.get(Setting, HOLD_FIRST_POSTS) or Setting(key=HOLD_FIRST_POSTS)
     setting.value = "1" if enabled else "0"
     db.session.add(setting)
-    record(actor, "settings.hold_first_posts", setting, "on" if enabled else "off",
+    record(actor, "settings.hold_first_posts", setting, "on" if enabled else "off", before=before,
            after={"hold_first_posts": enabled})
     db.session.commit()
 

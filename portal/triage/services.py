@@ -13,7 +13,7 @@ from portal.accounts.services import normalize_email
 from portal.audit.services import record
 from portal.core.models import utcnow
 from portal.core.text import clean_text
-from portal.errors import ValidationError
+from portal.errors import PermissionDenied, ValidationError
 from portal.extensions import db
 from portal.ideas.models import Idea, Vote
 from portal.ideas.services import lock_idea, trending_weight
@@ -30,7 +30,7 @@ from portal.permissions import (
     require,
 )
 from portal.triage.models import InternalNote, Merge, Status, StatusChange, Tag
-from portal.triage.statuses import set_status, status_by_name
+from portal.triage.statuses import initial_status, set_status, status_by_name
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 NOTE_MAX = 5_000
@@ -165,7 +165,8 @@ def merge_ideas(actor: User, duplicate: Idea, original: Idea) -> Merge:
     db.session.execute(update(Idea).where(Idea.id == duplicate.id).values(
         merged_into_id=original.id, trending_score=Idea.trending_score - weight))
     duplicate_status = status_by_name("Duplicate")
-    if duplicate_status is not None and duplicate.status_id != duplicate_status.id:
+    # A retired (or renamed) Duplicate status is left alone, as it can no longer be chosen; the merge still goes.
+    if duplicate_status is not None and not duplicate_status.retired and duplicate.status_id != duplicate_status.id:
         set_status(actor, duplicate, duplicate_status, commit=False)
     merge = Merge(duplicate_id=duplicate.id, original_id=original.id, actor_id=actor.id)
     db.session.add(merge)
@@ -216,7 +217,10 @@ def _status_before_merge(duplicate: Idea) -> Status | None:
         select(StatusChange)
         .where(StatusChange.idea_id == duplicate.id, StatusChange.to_status_id == duplicate_status.id)
         .order_by(StatusChange.created_at.desc(), StatusChange.id.desc()).limit(1))
-    return change.from_status if change is not None and change.from_status is not None else None
+    before = change.from_status if change is not None else None
+    if before is not None and before.retired:  # retired since the merge: nobody can choose it, so back to New
+        return initial_status()
+    return before
 
 
 # --- votes on behalf --------------------------------------------------------------------------------------
@@ -250,7 +254,7 @@ def vote_on_behalf(actor: User, idea: Idea, *, email: str, source: str) -> Vote 
     db.session.flush()
     db.session.execute(update(Idea).where(Idea.id == idea.id).values(
         vote_count=Idea.vote_count + 1, trending_score=Idea.trending_score + trending_weight(now)))
-    record(actor, "vote.on_behalf", idea, f"{voter.email}: {source}")
+    record(actor, "vote.on_behalf", idea, f"{voter.email}: {source}", after={"voter": voter.email, "source": source})
     try:
         db.session.commit()
     except IntegrityError:  # the person voted at the very same moment
@@ -261,19 +265,30 @@ def vote_on_behalf(actor: User, idea: Idea, *, email: str, source: str) -> Vote 
 
 # --- bulk -------------------------------------------------------------------------------------------------
 
-def bulk_update(actor: User, ideas: list[Idea], *, status: Status | None = None, tag: Tag | None = None,
-                assignee: User | None = None, unassign: bool = False) -> int:
-    """Apply one status, tag or assignee to many ideas in one transaction; returns how many were changed."""
+def bulk_update(actor: User, ideas: list[Idea], *, status: Status | None = None, note: str = "",
+                tag: Tag | None = None, assignee: User | None = None, unassign: bool = False) -> int:
+    """Apply one status (with its note), tag or assignee to many ideas in one transaction; all or nothing."""
     if not ideas:
         raise ValidationError({"ideas": "Select at least one idea."})
+    if note.strip() and status is None:
+        raise ValidationError({"note": "A note goes with a status change: choose a status too."})
     if status is None and tag is None and assignee is None and not unassign:
         raise ValidationError({"action": "Choose a status, a tag or an assignee to apply."})
-    for idea in ideas:
-        if status is not None:
-            set_status(actor, idea, status, commit=False)
-        if tag is not None:
-            add_tag(actor, idea, tag, commit=False)
-        if assignee is not None or unassign:
-            assign(actor, idea, assignee, commit=False)
+    try:
+        for idea in ideas:
+            _bulk_one(actor, idea, status, note, tag, assignee, unassign)
+    except (PermissionDenied, ValidationError):
+        db.session.rollback()  # one refusal undoes the whole batch
+        raise
     db.session.commit()
     return len(ideas)
+
+
+def _bulk_one(actor: User, idea: Idea, status: Status | None, note: str, tag: Tag | None, assignee: User | None,
+              unassign: bool) -> None:
+    if status is not None:
+        set_status(actor, idea, status, note, commit=False)
+    if tag is not None:
+        add_tag(actor, idea, tag, commit=False)
+    if assignee is not None or unassign:
+        assign(actor, idea, assignee, commit=False)

@@ -58,6 +58,9 @@ def ordered_statuses(include_retired: bool = True) -> list[Status]:
 def set_status(actor: User, idea: Idea, status: Status, note: str = "", shipped_in: Prototype | None = None,
                *, commit: bool = True) -> StatusChange | None:
     """Move an idea to a status with an optional public note; the change is kept in its history."""
+    # Lock the idea's row and read its current status: of two people moving it at once, the second waits and
+    # its change starts where the first one's ended, so the history reads as one chain.
+    db.session.refresh(idea, ["status_id", "assignee_id", "status"], with_for_update={"key_share": True})
     require(can_set_status(actor, idea, status), "You can't move this idea to that status.")
     note = clean_text(note, "note", max_len=NOTE_MAX, multiline=True)
     if status.retired and status.id != idea.status_id:
