@@ -14,7 +14,8 @@ from portal.demo import content
 from portal.demo.triage import seed_triage
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Vote
-from portal.ideas.services import EXCERPT_LEN, trending_weight
+from portal.ideas.services import EXCERPT_LEN
+from portal.ideas.trending import trending_weight
 from portal.markup import plain_text, render_markdown
 from portal.prototypes.models import Product, Prototype
 from portal.triage.statuses import initial_status

@@ -14,6 +14,7 @@ from portal.core.text import clean_text
 from portal.errors import ValidationError
 from portal.extensions import db
 from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN, Comment, Idea, Vote
+from portal.ideas.trending import trending_weight
 from portal.markup import plain_text, render_markdown
 from portal.moderation.services import needs_approval
 from portal.permissions import (
@@ -29,16 +30,7 @@ from portal.permissions import (
 from portal.prototypes.models import Prototype
 from portal.triage.statuses import initial_status
 
-# The weights grow by one power of two per half-life from the epoch; doubles hold 2**1023, so a week's
-# half-life lasts about 19 years (to 2045) before the epoch has to move and the scores be rescaled.
-TRENDING_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
-TRENDING_HALF_LIFE_SECONDS = 7 * 24 * 3600
 EXCERPT_LEN = 220
-
-
-def trending_weight(at: datetime) -> float:
-    """How much one vote or comment made at `at` adds to an idea's trending score."""
-    return 2.0 ** ((at - TRENDING_EPOCH).total_seconds() / TRENDING_HALF_LIFE_SECONDS)
 
 
 def _bump(idea_id: int, *, votes: int = 0, comments: int = 0, trending: float = 0.0) -> None:

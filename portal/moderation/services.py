@@ -11,6 +11,7 @@ from portal.core.text import clean_text
 from portal.errors import ValidationError
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea
+from portal.ideas.trending import trending_weight
 from portal.moderation.models import Setting
 from portal.permissions import Role, can_ban, can_manage_settings, can_moderate, require
 
@@ -24,9 +25,10 @@ def _reason(raw: str) -> str:
 
 
 def _comment_visible_delta(comment: Comment, delta: int) -> None:
-    # comment_count counts comments everyone can see: not deleted, hidden or awaiting approval.
+    # comment_count and the trending score count comments everyone can see: not deleted, hidden or held.
     db.session.execute(update(Idea).where(Idea.id == comment.idea_id).values(
-        comment_count=Idea.comment_count + delta))
+        comment_count=Idea.comment_count + delta,
+        trending_score=Idea.trending_score + delta * trending_weight(comment.created_at)))
 
 
 def hide_idea(actor: User, idea: Idea, reason: str) -> None:

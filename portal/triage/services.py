@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +15,8 @@ from portal.core.text import clean_text
 from portal.errors import PermissionDenied, ValidationError
 from portal.extensions import db
 from portal.ideas.models import Idea, Vote
-from portal.ideas.services import lock_idea, trending_weight
+from portal.ideas.services import lock_idea
+from portal.ideas.trending import trending_weight
 from portal.markup import render_markdown
 from portal.permissions import (
     Role,
@@ -122,11 +122,6 @@ def add_internal_note(actor: User, idea: Idea, body: str) -> InternalNote:
 
 # --- merging duplicates -----------------------------------------------------------------------------------
 
-def _aware(at: datetime) -> datetime:
-    # Core statements bypass the UTC column type, and SQLite hands back naive UTC times.
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
-
-
 def _recount_votes(*ideas: Idea) -> None:
     for idea in ideas:
         count = select(func.count()).select_from(Vote).where(Vote.idea_id == idea.id).scalar_subquery()
@@ -158,7 +153,7 @@ def merge_ideas(actor: User, duplicate: Idea, original: Idea) -> Merge:
         update(votes).where(votes.c.idea_id == duplicate.id, votes.c.user_id.not_in(both))
         .values(idea_id=original.id, moved_from_idea_id=duplicate.id).returning(votes.c.created_at)
     ).scalars().all()
-    weight = sum(trending_weight(_aware(at)) for at in moved)
+    weight = sum(trending_weight(at) for at in moved)
     _recount_votes(duplicate, original)
     db.session.execute(update(Idea).where(Idea.id == original.id).values(
         trending_score=Idea.trending_score + weight))
@@ -189,7 +184,7 @@ def unmerge_idea(actor: User, duplicate: Idea, restore_status: Status | None = N
         update(votes).where(and_(votes.c.idea_id == original_id, votes.c.moved_from_idea_id == duplicate.id))
         .values(idea_id=duplicate.id, moved_from_idea_id=None).returning(votes.c.created_at)
     ).scalars().all()
-    weight = sum(trending_weight(_aware(at)) for at in back)
+    weight = sum(trending_weight(at) for at in back)
     original = db.session.get(Idea, original_id)
     _recount_votes(duplicate, original)
     db.session.execute(update(Idea).where(Idea.id == original_id).values(
