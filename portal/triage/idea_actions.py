@@ -86,7 +86,7 @@ def assign(idea_id: int):
 @login_required
 def note(idea_id: int):
     idea, form = _idea(idea_id), NoteForm()
-    return _apply(idea, form, lambda: services.add_internal_note(current_user, idea, form.body.data),
+    return _apply(idea, form, lambda: services.add_internal_note(current_user, idea, form.internal_note.data),
                   "Internal note added.", "note_form")
 
 

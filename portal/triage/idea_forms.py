@@ -26,8 +26,10 @@ class AssignForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("Internal note", validators=[Text(min_len=1, max_len=NOTE_MAX, multiline=True)],
-                         description="Only the team sees internal notes.")
+    # Not "body": the comment form on the same page has a field of that name (ids must be unique).
+    internal_note = TextAreaField("Internal note",
+                                  validators=[Text(min_len=1, max_len=NOTE_MAX, multiline=True)],
+                                  description="Only the team sees internal notes.")
 
 
 class MergeForm(FlaskForm):

@@ -37,7 +37,7 @@ def _actions(w):
         ("status", f"/ideas/{i}/status", {"status_id": w["planned"], "note": "Soon"}, designers),
         ("tags", f"/ideas/{i}/tags", {"tag_ids": [str(w["tag"])]}, designers),
         ("assign", f"/ideas/{i}/assign", {"assignee_id": ""}, designers),
-        ("note", f"/ideas/{i}/notes", {"body": "Internal"}, team),
+        ("note", f"/ideas/{i}/notes", {"internal_note": "Internal"}, team),
         ("merge", f"/ideas/{i}/merge", {"original_id": str(w["other"])}, designers),
         ("on-behalf", f"/ideas/{i}/on-behalf", {"email": "caller@example.org", "source": "Phone call"}, team),
         ("hide idea", f"/ideas/{i}/hide", {"reason": "Spam here"}, team),
@@ -111,3 +111,16 @@ def test_a_merged_duplicate_leads_to_its_original_and_undo_restores_it(app, clie
     with app.app_context():
         idea = db.session.get(Idea, world["idea"])
         assert idea.merged_into_id is None and idea.status.is_initial
+
+
+def test_every_field_on_the_team_view_of_an_idea_has_its_own_id(app, client, auth, world):
+    import re
+    from collections import Counter
+
+    auth.login(world["people"]["admin"])
+    html = client.get(f"/ideas/{world['idea']}", follow_redirects=True).get_data(as_text=True)
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    duplicated = {name for name, count in ids.items() if count > 1 and name != "csrf_token"}
+    assert duplicated == set()
+    for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', html):
+        assert ids[target] == 1, target
