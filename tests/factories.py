@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from portal.accounts.models import User
@@ -46,7 +47,8 @@ def make_product(name: str | None = None) -> Product:
 
 def make_prototype(product: Product | None = None, *, open_for_feedback: bool = True,
                    stage: str = "prototype", name: str | None = None) -> Prototype:
-    product = product or make_product()
+    # Unless a test asks for another product, its prototypes share one, as merges and "shipped in" require.
+    product = product or db.session.scalar(select(Product).order_by(Product.id).limit(1)) or make_product()
     n = next(_seq)
     return _saved(Prototype(product_id=product.id, name=name or f"Prototype {n}", slug=f"prototype-{n}",
                             stage=stage, open_for_feedback=open_for_feedback))

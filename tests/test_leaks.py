@@ -78,3 +78,39 @@ def test_the_team_does_see_it(client, auth, secrets_world):
         assert secret in body
     assert "HIDDEN-IDEA-7Q" in client.get(f"/ideas/{secrets_world['hidden']}", follow_redirects=True).get_data(
         as_text=True)
+
+
+def test_refused_forms_do_not_reveal_a_hidden_idea(client, auth, secrets_world):
+    auth.login(secrets_world["customer"])
+    for path, data in ((f"/ideas/{secrets_world['hidden']}/comments", {"body": ""}),
+                       (f"/ideas/{secrets_world['hidden']}/hide", {"reason": ""})):
+        response = client.post(path, data=data)
+        assert response.status_code in (403, 404)
+        assert not any(secret in response.get_data(as_text=True) for secret in SECRETS)
+
+
+def test_a_hidden_duplicate_or_original_stays_hidden_through_merges(app, client):
+    with app.app_context():
+        designer = make_user(role="designer")
+        original = make_idea(title="VISIBLE-ORIGINAL")
+        duplicate = make_idea(prototype=original.prototype, title="HIDDEN-DUPLICATE-7Q")
+        other_original = make_idea(prototype=original.prototype, title="HIDDEN-ORIGINAL-7Q")
+        other_duplicate = make_idea(prototype=original.prototype, title="Visible duplicate")
+        ids = (original.id, duplicate.id, other_original.id, other_duplicate.id)
+        triage.merge_ideas(designer, db.session.get(Idea, ids[1]), db.session.get(Idea, ids[0]))
+        triage.merge_ideas(designer, db.session.get(Idea, ids[3]), db.session.get(Idea, ids[2]))
+        moderation.hide_idea(designer, db.session.get(Idea, ids[1]), "Spam in it")
+        moderation.hide_idea(designer, db.session.get(Idea, ids[2]), "Spam in it")
+    page = client.get(f"/ideas/{ids[0]}?merged={ids[1]}", follow_redirects=True).get_data(as_text=True)
+    assert "VISIBLE-ORIGINAL" in page and "HIDDEN-DUPLICATE-7Q" not in page
+    response = client.get(f"/ideas/{ids[3]}")
+    assert response.status_code == 404 and "hidden-original" not in (response.location or "")
+
+
+def test_contact_accounts_made_for_votes_on_behalf_have_no_public_profile(app, client):
+    with app.app_context():
+        designer = make_user(role="designer")
+        idea = make_idea()
+        vote = triage.vote_on_behalf(designer, idea, email="jane.secret-ceo@example.org", source="Sales call")
+        contact_id = vote.user_id
+    assert client.get(f"/people/{contact_id}").status_code == 404

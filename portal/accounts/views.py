@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import services
@@ -81,6 +81,8 @@ def password_settings():
 @bp.get("/people/<int:user_id>")
 def profile(user_id: int):
     person = db.get_or_404(User, user_id)
+    if person.is_contact:  # made by the team for a vote on someone's behalf: not a public person yet
+        abort(404)
     ideas = db.session.scalars(idea_list(viewer=current_user, author_id=person.id, sort="new").limit(20)).unique().all()
     return render_template("accounts/profile.html", person=person, ideas=ideas,
                            voted=voted_idea_ids(current_user, [i.id for i in ideas]),

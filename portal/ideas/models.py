@@ -62,6 +62,7 @@ class Idea(db.Model):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     shipped_in: Mapped[Prototype | None] = relationship(foreign_keys=[shipped_in_id])
     tags = relationship("Tag", secondary="idea_tag", order_by="Tag.name")
+    merged_into: Mapped[Idea | None] = relationship(remote_side="Idea.id", foreign_keys=[merged_into_id])
 
     @property
     def is_hidden(self) -> bool:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from portal.core.text import parse_id
 from portal.extensions import db
 from portal.ideas.forms import CommentForm
 from portal.ideas.models import Idea
 from portal.ideas.queries import merge_candidates, merged_duplicates, timeline
 from portal.ideas.services import has_voted
-from portal.permissions import can_see_internal
+from portal.permissions import can_see_internal, can_view_idea
 from portal.prototypes.models import Prototype
 from portal.triage.idea_forms import AssignForm, MergeForm, NoteForm, OnBehalfForm, ReasonForm, StatusForm, TagsForm
 from portal.triage.queries import triage_panel
@@ -44,14 +45,34 @@ def _panel_forms(idea: Idea, panel: dict[str, Any], given: dict[str, Any]) -> di
     }
 
 
+def visible_idea_or_404(idea_id: int) -> Idea:
+    """The idea, or 404 when it does not exist or the current viewer may not see it (hidden, held)."""
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+def merged_into(idea: Idea, raw_id: str | None, viewer: Any) -> Idea | None:
+    """The duplicate named by ?merged= when it really was merged into `idea` and the viewer may see it."""
+    duplicate_id = parse_id(raw_id)
+    duplicate = db.session.get(Idea, duplicate_id) if duplicate_id else None
+    if duplicate is None or duplicate.merged_into_id != idea.id or not can_view_idea(viewer, duplicate):
+        return None
+    return duplicate
+
+
 def render_idea_page(idea: Idea, form: CommentForm | None = None, status: int = 200, **extra: Any):
     """The idea page with its timeline and, for the team, the triage panel; `extra` keeps typed input."""
+    if not can_view_idea(current_user, idea):  # also when a refused form would re-render it
+        abort(404)
     merge_query = extra.pop("merge_query", "")
     panel = triage_panel(idea, current_user)
     if can_see_internal(current_user):
         panel.update(_panel_forms(idea, panel, extra))
     return render_template(
         "ideas/show.html", idea=idea, form=form or CommentForm(), entries=timeline(idea, current_user),
-        voted=has_voted(current_user, idea), duplicates=merged_duplicates(idea.id), merge_query=merge_query,
+        voted=has_voted(current_user, idea), duplicates=merged_duplicates(idea.id, current_user),
+        merge_query=merge_query,
         merge_results=merge_candidates(idea, merge_query) if merge_query else [], **panel, **extra,
     ), status

@@ -69,8 +69,10 @@ def voted_idea_ids(user: Any, idea_ids: list[int]) -> set[int]:
     return set(rows)
 
 
-def merged_duplicates(idea_id: int) -> list[Idea]:
-    return list(db.session.scalars(select(Idea).where(Idea.merged_into_id == idea_id).order_by(Idea.id)))
+def merged_duplicates(idea_id: int, viewer: Any) -> list[Idea]:
+    """Ideas merged into this one that the viewer may see (a hidden duplicate stays hidden)."""
+    duplicates = db.session.scalars(select(Idea).where(Idea.merged_into_id == idea_id).order_by(Idea.id))
+    return [d for d in duplicates if can_view_idea(viewer, d)]
 
 
 @dataclass
@@ -87,17 +89,18 @@ class TimelineEntry:
 def timeline(idea: Idea, viewer: Any) -> list[TimelineEntry]:
     """Comment threads (with those of merged duplicates) and status changes, oldest first."""
     # A hidden (or held) duplicate takes its comments with it, for everyone who may not see it.
-    duplicates = {d.id: d for d in merged_duplicates(idea.id) if can_view_idea(viewer, d)}
-    comments = [c for c in db.session.scalars(
+    duplicates = {d.id: d for d in merged_duplicates(idea.id, viewer)}
+    comments = db.session.scalars(
         select(Comment).options(joinedload(Comment.author))
         .where(Comment.idea_id.in_([idea.id, *duplicates])).order_by(Comment.created_at, Comment.id)
-    ) if can_view_comment(viewer, c)]
+    ).all()
     replies: dict[int, list[Comment]] = defaultdict(list)
     for comment in comments:
-        if comment.parent_id is not None:
+        if comment.parent_id is not None and can_view_comment(viewer, comment):
             replies[comment.parent_id].append(comment)
+    # An opener the viewer may not see still holds its visible replies; the page shows it as a placeholder.
     entries = [TimelineEntry(at=c.created_at, comment=c, replies=replies[c.id], merged_from=duplicates.get(c.idea_id))
-               for c in comments if c.parent_id is None]
+               for c in comments if c.parent_id is None and (can_view_comment(viewer, c) or replies[c.id])]
     changes = db.session.scalars(
         select(StatusChange).options(joinedload(StatusChange.actor), joinedload(StatusChange.to_status),
                                      joinedload(StatusChange.from_status), joinedload(StatusChange.shipped_in))

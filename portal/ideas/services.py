@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.accounts.models import User
+from portal.audit.services import record
 from portal.core.models import utcnow
 from portal.core.text import clean_text
 from portal.errors import ValidationError
@@ -73,6 +74,9 @@ def edit_idea(actor: User, idea: Idea, title: str, body: str = "") -> Idea:
     require(can_edit_idea(actor, idea))
     fields = _idea_fields(title, body)
     if fields["title"] != idea.title or fields["body"] != idea.body:
+        if actor.id != idea.author_id:  # the team editing someone's words is on the record
+            record(actor, "idea.edit", idea, idea.title, before={"title": idea.title, "body": idea.body},
+                   after={"title": fields["title"], "body": fields["body"]})
         for key, value in fields.items():
             setattr(idea, key, value)
         idea.edited_at = utcnow()
@@ -92,6 +96,12 @@ def delete_idea(actor: User, idea: Idea) -> None:
     if _locked(Idea, idea.id) is None:  # a double-submitted delete already removed it
         db.session.rollback()
         return
+    if db.session.scalar(select(func.count()).select_from(Idea).where(Idea.merged_into_id == idea.id)):
+        db.session.rollback()
+        raise ValidationError({"idea": "Other ideas are merged into this one; the team must undo those merges "
+                                       "before it can be deleted."})
+    if actor.id != idea.author_id:
+        record(actor, "idea.delete", idea, idea.title, before={"title": idea.title, "author_id": idea.author_id})
     db.session.execute(
         update(Prototype).where(Prototype.id == idea.prototype_id).values(idea_count=Prototype.idea_count - 1)
     )
@@ -214,6 +224,8 @@ def delete_comment(actor: User, comment: Comment) -> None:
     if comment is None or comment.is_deleted:  # a double-submitted delete got here first
         db.session.rollback()
         return
+    if actor.id != comment.author_id:
+        record(actor, "comment.delete", comment, comment.body[:120], before={"body": comment.body})
     if comment.hidden_at is None and not comment.pending_approval:  # only counted comments are uncounted
         _bump(comment.idea_id, comments=-1, trending=-trending_weight(comment.created_at))
     parent_id = comment.parent_id

@@ -9,13 +9,13 @@ from wtforms import SelectChoice
 from portal.core.forms import attempt
 from portal.core.text import parse_id
 from portal.core.urls import safe_next
-from portal.errors import wants_json
+from portal.errors import ValidationError, wants_json
 from portal.extensions import db
 from portal.ideas import services
 from portal.ideas.forms import CommentForm, IdeaForm
 from portal.ideas.models import Comment, Idea
-from portal.ideas.pages import render_idea_page
-from portal.permissions import can_edit_comment, can_edit_idea, can_view_idea, require
+from portal.ideas.pages import merged_into, render_idea_page, visible_idea_or_404
+from portal.permissions import can_edit_comment, can_edit_idea, can_see_internal, require
 from portal.prototypes.queries import open_prototypes, product_by_slug, prototype_by_slug
 from portal.templating import idea_url
 
@@ -25,19 +25,14 @@ bp = Blueprint("ideas", __name__)
 @bp.get("/ideas/<int:idea_id>")
 @bp.get("/ideas/<int:idea_id>/<slug>")
 def show(idea_id: int, slug: str | None = None):
-    idea = db.get_or_404(Idea, idea_id)
-    if not can_view_idea(current_user, idea):
-        abort(404)
-    if idea.merged_into_id is not None:
-        original = db.get_or_404(Idea, idea.merged_into_id)
-        return redirect(idea_url(original, merged=idea.id))
+    idea = visible_idea_or_404(idea_id)
+    if idea.merged_into_id is not None and not can_see_internal(current_user):
+        # Everyone outside the team follows a duplicate to the idea it was merged into.
+        return redirect(idea_url(visible_idea_or_404(idea.merged_into_id), merged=idea.id))
     if request.path != (canonical := idea_url(idea)):
         return redirect(canonical, 301)
-    merged_id = parse_id(request.args.get("merged"))
-    merged_from = db.session.get(Idea, merged_id) if merged_id else None
-    if merged_from is not None and merged_from.merged_into_id != idea.id:
-        merged_from = None
-    return render_idea_page(idea, merged_from=merged_from, merge_query=request.args.get("merge_q", ""))
+    return render_idea_page(idea, merged_from=merged_into(idea, request.args.get("merged"), current_user),
+                            merge_query=request.args.get("merge_q", ""))
 
 
 @bp.route("/ideas/new", methods=["GET", "POST"])
@@ -78,7 +73,11 @@ def edit(idea_id: int):
 def delete(idea_id: int):
     idea = db.get_or_404(Idea, idea_id)
     prototype_slug = idea.prototype.slug
-    services.delete_idea(current_user, idea)
+    try:
+        services.delete_idea(current_user, idea)
+    except ValidationError as exc:
+        flash(" ".join(exc.errors.values()), "error")
+        return redirect(idea_url(idea))
     flash("The idea is deleted.", "success")
     return redirect(url_for("prototypes.prototype", slug=prototype_slug))
 

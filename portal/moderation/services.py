@@ -48,9 +48,15 @@ def restore_idea(actor: User, idea: Idea) -> None:
     db.session.commit()
 
 
+def _relock(comment: Comment) -> None:
+    # Re-read the comment under a row lock: two moderators acting at once must not both move the counters.
+    db.session.refresh(comment, with_for_update=True)
+
+
 def hide_comment(actor: User, comment: Comment, reason: str) -> None:
     require(can_moderate(actor))
     reason = _reason(reason)
+    _relock(comment)
     if comment.hidden_at is None and not comment.is_deleted and not comment.pending_approval:
         _comment_visible_delta(comment, -1)
     comment.hidden_reason, comment.hidden_at = reason, comment.hidden_at or utcnow()
@@ -60,6 +66,7 @@ def hide_comment(actor: User, comment: Comment, reason: str) -> None:
 
 def restore_comment(actor: User, comment: Comment) -> None:
     require(can_moderate(actor))
+    _relock(comment)
     if comment.hidden_at is not None and not comment.is_deleted and not comment.pending_approval:
         _comment_visible_delta(comment, +1)
     before = {"reason": comment.hidden_reason}
@@ -117,6 +124,7 @@ def approve_idea(actor: User, idea: Idea) -> None:
 
 def approve_comment(actor: User, comment: Comment) -> None:
     require(can_moderate(actor))
+    _relock(comment)
     if comment.pending_approval:
         comment.pending_approval = False
         if comment.hidden_at is None and not comment.is_deleted:

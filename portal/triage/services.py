@@ -139,6 +139,8 @@ def merge_ideas(actor: User, duplicate: Idea, original: Idea) -> Merge:
     require(can_merge(actor))
     if duplicate.id == original.id:
         raise ValidationError({"original": "An idea can't be a duplicate of itself."})
+    if duplicate.product_id != original.product_id:
+        raise ValidationError({"original": "Ideas can only be merged within one product."})
     _lock_pair(duplicate, original)
     if duplicate.merged_into_id is not None:
         raise ValidationError({"original": "This idea is already merged into another."})
@@ -225,7 +227,8 @@ def _contact_for(email: str) -> User:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         # No usable password: "!" never matches a werkzeug hash. Signing up with this email claims it.
-        user = User(email=email, display_name=email.split("@", 1)[0][:60] or "Contact", password_hash="!",
+        # The display name says nothing of the address, which only the team ever sees.
+        user = User(email=email, display_name="Contact", password_hash="!",
                     role=Role.CUSTOMER.value, is_contact=True)
         db.session.add(user)
         db.session.flush()

@@ -67,6 +67,8 @@ def set_status(actor: User, idea: Idea, status: Status, note: str = "", shipped_
         raise ValidationError({"status": f"“{status.name}” is retired; choose another status."})
     if shipped_in is not None and status.kind_enum is not StatusKind.DONE:
         raise ValidationError({"shipped_in": "Only a done status can say which prototype it shipped in."})
+    if shipped_in is not None and shipped_in.product_id != idea.product_id:
+        raise ValidationError({"shipped_in": "Choose a prototype of this idea's product."})
     if status.id == idea.status_id and not note and shipped_in is None:
         return None
     change = StatusChange(idea_id=idea.id, actor_id=actor.id, from_status_id=idea.status_id, to_status_id=status.id,

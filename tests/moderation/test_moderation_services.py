@@ -14,6 +14,7 @@ from portal.ideas import services as ideas
 from portal.ideas.models import Comment, Idea
 from portal.ideas.queries import comments_by, idea_list, timeline
 from portal.moderation import services as moderation
+from portal.permissions import can_view_comment
 from portal.triage.services import merge_ideas
 from tests.factories import PASSWORD, make_comment, make_idea, make_prototype, make_user
 
@@ -339,7 +340,9 @@ def test_a_ban_can_hide_the_accounts_content_and_an_unban_restores_exactly_that(
     assert _hidden(Comment, all_comments) == {*(c.id for c in comments_by_troll), hidden_comment.id}
     _assert_comment_count(*all_ideas)
     assert _listed(Guest()) == [elsewhere.id]
-    assert _timeline_comments(elsewhere.id, bystander) == []  # the reply sits under a hidden opener
+    # The bystander's reply stays readable under a placeholder for the troll's hidden opener.
+    assert _timeline_comments(elsewhere.id, bystander) == [comments_by_troll[0].id, reply.id]
+    assert not can_view_comment(bystander, _fresh(Comment, comments_by_troll[0].id))
     (entry,) = _audit("user.ban")
     assert (entry.actor_id, entry.target_type, entry.target_id) == (admin.id, "user", troll.id)
     assert entry.after == {"reason": "Trolling", "hidden": 4}

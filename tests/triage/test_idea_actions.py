@@ -102,10 +102,14 @@ def test_the_public_part_of_a_decision_shows_on_the_idea_page(app, client, auth,
 def test_a_merged_duplicate_leads_to_its_original_and_undo_restores_it(app, client, auth, world):
     auth.login(world["people"]["designer"])
     client.post(f"/ideas/{world['idea']}/merge", data={"original_id": f"#{world['other']}"})
+    team_view = client.get(f"/ideas/{world['idea']}", follow_redirects=True).get_data(as_text=True)
+    assert "Merged into" in team_view and "Undo merge" in team_view
+    client.post("/logout")
     response = client.get(f"/ideas/{world['idea']}")
     assert response.status_code == 302 and f"/ideas/{world['other']}/" in response.location
     page = client.get(response.location).get_data(as_text=True)
     assert "was merged into this idea" in page and "Agree" in page
+    auth.login(world["people"]["designer"])
     client.post(f"/ideas/{world['idea']}/unmerge")
     assert client.get(f"/ideas/{world['idea']}", follow_redirects=True).status_code == 200
     with app.app_context():
@@ -124,3 +128,31 @@ def test_every_field_on_the_team_view_of_an_idea_has_its_own_id(app, client, aut
     assert duplicated == set()
     for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', html):
         assert ids[target] == 1, target
+
+
+def test_ideas_of_different_products_cannot_be_merged_or_ship_in_each_other(app, client, auth, world):
+    from tests.factories import make_product, make_prototype
+
+    with app.app_context():
+        elsewhere = make_idea(prototype=make_prototype(make_product(name="Another product")))
+        foreign_prototype = elsewhere.prototype_id
+        shipped = status_by_name("Shipped").id
+    auth.login(world["people"]["designer"])
+    before = _snapshot(app, world)
+    merge = client.post(f"/ideas/{world['idea']}/merge", data={"original_id": str(elsewhere.id)})
+    assert merge.status_code == 422 and "within one product" in merge.get_data(as_text=True)
+    ship = client.post(f"/ideas/{world['idea']}/status", data={"status_id": shipped, "shipped_in": foreign_prototype})
+    assert ship.status_code == 422 and "this idea&#39;s product" in ship.get_data(as_text=True)
+    assert _snapshot(app, world) == before
+
+
+def test_an_original_with_merged_duplicates_cannot_be_deleted_until_they_are_unmerged(app, client, auth, world):
+    with app.app_context():
+        designer = make_user(role="designer")
+        triage.merge_ideas(designer, db.session.get(Idea, world["other"]), db.session.get(Idea, world["idea"]))
+    auth.login(world["people"]["admin"])
+    response = client.post(f"/ideas/{world['idea']}/delete", follow_redirects=True)
+    assert "undo those merges" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Idea, world["idea"]) is not None
+        assert db.session.get(Idea, world["other"]).merged_into_id == world["idea"]
