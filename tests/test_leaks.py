@@ -114,3 +114,9 @@ def test_contact_accounts_made_for_votes_on_behalf_have_no_public_profile(app, c
         vote = triage.vote_on_behalf(designer, idea, email="jane.secret-ceo@example.org", source="Sales call")
         contact_id = vote.user_id
     assert client.get(f"/people/{contact_id}").status_code == 404
+
+
+def test_prototype_idea_counts_count_only_what_the_visitor_can_see(client, secrets_world):
+    html = client.get(f"/products/{secrets_world['product']}").get_data(as_text=True)
+    card = html.split('class="prototype-card"')[1]
+    assert "1 idea" in card  # the hidden idea is not counted

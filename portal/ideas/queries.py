@@ -131,3 +131,9 @@ def merge_candidates(idea: Idea, query: str, limit: int = 10) -> list[Idea]:
         like = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(func.lower(Idea.title).like(like, escape="\\"))
     return list(db.session.scalars(stmt.order_by(Idea.vote_count.desc(), Idea.id).limit(limit)))
+
+
+def idea_counts_by_prototype(product_id: int, viewer: Any) -> dict[int, int]:
+    """How many ideas of each of a product's prototypes the viewer can see, in one grouped query."""
+    stmt = visible_ideas(select(Idea.prototype_id, func.count()).where(Idea.product_id == product_id), viewer)
+    return dict(db.session.execute(stmt.group_by(Idea.prototype_id)).all())

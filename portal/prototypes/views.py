@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from portal.core.forms import attempt
 from portal.core.pagination import paginate, parse_page
 from portal.extensions import db
-from portal.ideas.queries import SORTS, idea_list, parse_sort, tag_for_viewer, voted_idea_ids
+from portal.ideas.queries import SORTS, idea_counts_by_prototype, idea_list, parse_sort, tag_for_viewer, voted_idea_ids
 from portal.permissions import can_manage_products, require
 from portal.prototypes import services
 from portal.prototypes.forms import ProductForm, PrototypeForm
@@ -39,8 +39,9 @@ def _idea_page(**filters):
 @bp.get("/products/<slug>")
 def product(slug: str):
     product = _product_or_404(slug)
-    return render_template("prototypes/product.html", product=product,
-                           stages=prototypes_by_stage(product.id), **_idea_page(product_id=product.id))
+    return render_template("prototypes/product.html", product=product, stages=prototypes_by_stage(product.id),
+                           idea_counts=idea_counts_by_prototype(product.id, current_user),
+                           **_idea_page(product_id=product.id))
 
 
 @bp.route("/products/new", methods=["GET", "POST"])

@@ -43,6 +43,8 @@ class Status(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     # The status every new idea starts in ("New"); exactly one status has it.
     is_initial: Mapped[bool] = mapped_column(default=False)
+    # The status a merge gives duplicates ("Duplicate"), found by this flag so renaming it changes nothing.
+    is_duplicate: Mapped[bool] = mapped_column(default=False)
     retired: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

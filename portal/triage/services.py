@@ -30,7 +30,8 @@ from portal.permissions import (
     require,
 )
 from portal.triage.models import InternalNote, Merge, Status, StatusChange, Tag
-from portal.triage.statuses import initial_status, set_status, status_by_name
+from portal.triage.statuses import duplicate_status as find_duplicate_status
+from portal.triage.statuses import initial_status, set_status
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 NOTE_MAX = 5_000
@@ -161,7 +162,7 @@ def merge_ideas(actor: User, duplicate: Idea, original: Idea) -> Merge:
         trending_score=Idea.trending_score + weight))
     db.session.execute(update(Idea).where(Idea.id == duplicate.id).values(
         merged_into_id=original.id, trending_score=Idea.trending_score - weight))
-    duplicate_status = status_by_name("Duplicate")
+    duplicate_status = find_duplicate_status()
     # A retired (or renamed) Duplicate status is left alone, as it can no longer be chosen; the merge still goes.
     if duplicate_status is not None and not duplicate_status.retired and duplicate.status_id != duplicate_status.id:
         set_status(actor, duplicate, duplicate_status, commit=False)
@@ -207,7 +208,7 @@ def unmerge_idea(actor: User, duplicate: Idea, restore_status: Status | None = N
 
 def _status_before_merge(duplicate: Idea) -> Status | None:
     """The status the merge moved the duplicate out of, when the merge is what set it to Duplicate."""
-    duplicate_status = status_by_name("Duplicate")
+    duplicate_status = find_duplicate_status()
     if duplicate_status is None or duplicate.status_id != duplicate_status.id:
         return None
     change = db.session.scalar(

@@ -38,10 +38,16 @@ def initial_status() -> Status:
     status = db.session.scalar(select(Status).where(Status.is_initial.is_(True)))
     if status is None:
         for position, (name, color, kind, initial) in enumerate(DEFAULT_STATUSES):
-            db.session.add(Status(name=name, color=color, kind=kind, position=position, is_initial=initial))
+            db.session.add(Status(name=name, color=color, kind=kind, position=position, is_initial=initial,
+                                  is_duplicate=name == "Duplicate"))
         db.session.flush()
         status = db.session.scalar(select(Status).where(Status.is_initial.is_(True)))
     return status
+
+
+def duplicate_status() -> Status | None:
+    """The status merged duplicates get, whatever the admins renamed it to."""
+    return db.session.scalar(select(Status).where(Status.is_duplicate.is_(True)).limit(1))
 
 
 def status_by_name(name: str) -> Status | None:

@@ -408,3 +408,17 @@ def test_merging_an_idea_without_shared_voters_moves_every_vote(ctx):
     assert _fresh(Idea, duplicate.id).vote_count == 0
     assert _fresh(Idea, original.id).vote_count == 2
     _assert_counts_equal_rows(original.id, duplicate.id)
+
+
+def test_a_renamed_duplicate_status_is_still_what_merges_set(ctx):
+    from portal.triage.services import merge_ideas
+    from portal.triage.statuses import duplicate_status, initial_status, save_status
+
+    initial_status()
+    admin, designer = make_user("admin"), make_user("designer")
+    status = duplicate_status()
+    save_status(admin, status, name="Already suggested", color=status.color, kind=status.kind)
+    original = make_idea()
+    duplicate = make_idea(prototype=original.prototype)
+    merge_ideas(designer, duplicate, original)
+    assert db.session.get(Idea, duplicate.id).status.name == "Already suggested"
