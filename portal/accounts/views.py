@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import services
 from portal.accounts.forms import LoginForm, PasswordForm, ProfileForm, SignupForm
 from portal.accounts.models import User
 from portal.core.forms import attempt
+from portal.core.pagination import paginate, parse_page
 from portal.core.urls import safe_next
 from portal.extensions import db
 from portal.ideas.queries import comments_by, idea_list, voted_idea_ids
@@ -83,7 +84,8 @@ def profile(user_id: int):
     person = db.get_or_404(User, user_id)
     if person.is_contact:  # made by the team for a vote on someone's behalf: not a public person yet
         abort(404)
-    ideas = db.session.scalars(idea_list(viewer=current_user, author_id=person.id, sort="new").limit(20)).unique().all()
-    return render_template("accounts/profile.html", person=person, ideas=ideas,
-                           voted=voted_idea_ids(current_user, [i.id for i in ideas]),
+    page = paginate(idea_list(viewer=current_user, author_id=person.id, sort="new"),
+                    parse_page(request.args.get("page")), current_app.config["IDEAS_PER_PAGE"])
+    return render_template("accounts/profile.html", person=person, page=page,
+                           voted=voted_idea_ids(current_user, [i.id for i in page.items]),
                            comments=comments_by(person.id, current_user))
