@@ -54,6 +54,12 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def skip_search_index_tables(name, type_, parent_names):
+    """The full-text index (FTS5 table and its shadow tables on SQLite, tsvector table on PostgreSQL) is made
+    by its migration with dialect-specific SQL and is not in the SQLAlchemy metadata: leave it out of comparisons."""
+    return not (type_ == "table" and name is not None and name.startswith("idea_search"))
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -96,6 +102,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
+    conf_args.setdefault("include_name", skip_search_index_tables)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

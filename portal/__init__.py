@@ -70,11 +70,16 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.admin.views import bp as admin
     from portal.core.views import bp as core
+    from portal.feeds.views import bp as feeds
     from portal.ideas.views import bp as ideas
     from portal.moderation.views import bp as moderation
     from portal.prototypes.views import bp as prototypes
+    from portal.roadmap.views import bp as roadmap
+    from portal.search.views import bp as search
+    from portal.seo.views import bp as seo
     from portal.triage.idea_actions import bp as idea_triage
     from portal.triage.views import bp as triage
 
-    for blueprint in (core, accounts, admin, prototypes, ideas, triage, idea_triage, moderation):
+    for blueprint in (core, accounts, admin, prototypes, ideas, triage, idea_triage, moderation, roadmap,
+                      feeds, seo, search):
         app.register_blueprint(blueprint)

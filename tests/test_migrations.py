@@ -11,9 +11,15 @@ from portal import create_app
 from portal.extensions import db
 
 
+def skip_search_index_tables(name, type_, parent_names):
+    # The full-text index is dialect-specific SQL from its migration, outside the metadata (as in migrations/env.py).
+    return not (type_ == "table" and name is not None and name.startswith("idea_search"))
+
+
 def test_models_match_the_migrated_schema(ctx):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_name": skip_search_index_tables})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -40,6 +40,10 @@ class SettingsForm(FlaskForm):
         "Hold first posts of new accounts for approval",
         description="A new customer's first idea and first comment wait in the triage queue until the team "
                     "approves one of them.")
+    block_search_engines = BooleanField(
+        "Ask search engines not to index this portal",
+        description="For private pilots: robots.txt disallows everything, every page says noindex and the "
+                    "sitemap is withdrawn. Search engines that ignore these requests can still index it.")
 
 
 BAD_DATE = "Enter a date like 2026-11-22 (year-month-day)."

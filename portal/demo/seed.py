@@ -18,6 +18,7 @@ from portal.ideas.services import EXCERPT_LEN
 from portal.ideas.trending import trending_weight
 from portal.markup import plain_text, render_markdown
 from portal.prototypes.models import Product, Prototype
+from portal.search.index import rebuild_index
 from portal.triage.statuses import initial_status
 
 DEMO_PASSWORD = "demo-password"
@@ -103,5 +104,6 @@ def seed_demo() -> str:
         _idea(spec, rng, people, prototypes)
     db.session.commit()
     seed_triage(people)
+    rebuild_index()  # the demo's rows are written directly, not through the services that index them
     return (f"Seeded {len(content.PROTOTYPES)} prototypes, {len(content.IDEAS)} ideas and {len(people)} people. "
             f"Demo accounts use the password '{DEMO_PASSWORD}'.")

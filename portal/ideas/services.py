@@ -29,6 +29,7 @@ from portal.permissions import (
     require,
 )
 from portal.prototypes.models import Prototype
+from portal.search.index import reindex_idea
 from portal.triage.statuses import initial_status
 
 EXCERPT_LEN = 220
@@ -65,6 +66,7 @@ def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -
     db.session.execute(
         update(Prototype).where(Prototype.id == prototype.id).values(idea_count=Prototype.idea_count + 1)
     )
+    reindex_idea(idea.id)
     db.session.commit()
     return idea
 
@@ -80,6 +82,7 @@ def edit_idea(actor: User, idea: Idea, title: str, body: str = "") -> Idea:
         for key, value in fields.items():
             setattr(idea, key, value)
         idea.edited_at = utcnow()
+    reindex_idea(idea.id)
     db.session.commit()
     return idea
 
@@ -107,6 +110,7 @@ def delete_idea(actor: User, idea: Idea) -> None:
     )
     # The ORM delete also drops `idea` from the session, so it is detached after the commit.
     db.session.execute(delete(Idea).where(Idea.id == idea.id))
+    reindex_idea(idea.id)
     db.session.commit()
 
 
@@ -198,6 +202,7 @@ def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = Non
     db.session.add(comment)
     if not comment.pending_approval:
         _bump(idea.id, comments=1, trending=trending_weight(now))
+    reindex_idea(idea.id)
     db.session.commit()
     return comment
 
@@ -209,6 +214,7 @@ def edit_comment(actor: User, comment: Comment, body: str) -> Comment:
     if body != comment.body:
         comment.body, comment.body_html = body, render_markdown(body, "body")
         comment.edited_at = utcnow()
+    reindex_idea(comment.idea_id)
     db.session.commit()
     return comment
 
@@ -238,4 +244,5 @@ def delete_comment(actor: User, comment: Comment) -> None:
         parent = db.session.get(Comment, parent_id) if parent_id else None
         if parent is not None and parent.is_deleted and not _reply_count(parent.id):
             db.session.delete(parent)
+    reindex_idea(comment.idea_id)
     db.session.commit()

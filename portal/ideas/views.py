@@ -15,8 +15,10 @@ from portal.ideas import services
 from portal.ideas.forms import CommentForm, IdeaForm
 from portal.ideas.models import Comment, Idea
 from portal.ideas.pages import merged_into, render_idea_page, visible_idea_or_404
+from portal.ideas.queries import voted_idea_ids
 from portal.permissions import can_edit_comment, can_edit_idea, can_see_internal, require
 from portal.prototypes.queries import open_prototypes, product_by_slug, prototype_by_slug
+from portal.search.queries import similar_ideas
 from portal.templating import idea_url
 
 bp = Blueprint("ideas", __name__)
@@ -45,12 +47,22 @@ def new():
         SelectChoice(p.slug, p.name + (f" ({p.version_label})" if p.version_label else ""), optgroup=p.product.name)
         for p in choices
     ]
-    if form.validate_on_submit() and (idea := attempt(form, lambda: services.submit_idea(
-        current_user, prototype_by_slug(form.prototype.data) or abort(400), form.title.data, form.body.data,
-    ))):
+    similar = []
+    if form.validate_on_submit() and not (similar := _unconfirmed_duplicates(form)) and (idea := attempt(
+        form, lambda: services.submit_idea(current_user, prototype_by_slug(form.prototype.data) or abort(400),
+                                           form.title.data, form.body.data))):
         flash("Your idea is posted, with your vote.", "success")
         return redirect(idea_url(idea))
-    return render_template("ideas/new.html", form=form, product=product, has_choices=bool(choices))
+    return render_template("ideas/new.html", form=form, product=product, has_choices=bool(choices), similar=similar,
+                           voted=voted_idea_ids(current_user, [i.id for i in similar]))
+
+
+def _unconfirmed_duplicates(form: IdeaForm) -> list[Idea]:
+    """Without JavaScript, the first submit shows ideas like this one; "Post mine anyway" (confirmed=1) posts."""
+    if request.form.get("confirmed") == "1":
+        return []
+    prototype = prototype_by_slug(form.prototype.data)
+    return similar_ideas(form.title.data, current_user, prototype.product_id if prototype else None)
 
 
 @bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])

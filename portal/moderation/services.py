@@ -14,8 +14,10 @@ from portal.ideas.models import Comment, Idea
 from portal.ideas.trending import trending_weight
 from portal.moderation.models import Setting
 from portal.permissions import Role, can_ban, can_manage_settings, can_moderate, require
+from portal.search.index import reindex_author, reindex_idea
 
 HOLD_FIRST_POSTS = "hold_first_posts"
+BLOCK_SEARCH_ENGINES = "block_search_engines"
 BAN_REASON_PREFIX = "Account banned"
 REASON_MAX = 200
 
@@ -37,6 +39,7 @@ def hide_idea(actor: User, idea: Idea, reason: str) -> None:
     idea.hidden_reason = _reason(reason)
     idea.hidden_at = idea.hidden_at or utcnow()
     record(actor, "idea.hide", idea, idea.title, after={"reason": idea.hidden_reason})
+    reindex_idea(idea.id)
     db.session.commit()
 
 
@@ -45,6 +48,7 @@ def restore_idea(actor: User, idea: Idea) -> None:
     before = {"reason": idea.hidden_reason}
     idea.hidden_at, idea.hidden_reason = None, ""
     record(actor, "idea.restore", idea, idea.title, before=before)
+    reindex_idea(idea.id)
     db.session.commit()
 
 
@@ -61,6 +65,7 @@ def hide_comment(actor: User, comment: Comment, reason: str) -> None:
         _comment_visible_delta(comment, -1)
     comment.hidden_reason, comment.hidden_at = reason, comment.hidden_at or utcnow()
     record(actor, "comment.hide", comment, comment.body[:120], after={"reason": reason})
+    reindex_idea(comment.idea_id)
     db.session.commit()
 
 
@@ -72,6 +77,7 @@ def restore_comment(actor: User, comment: Comment) -> None:
     before = {"reason": comment.hidden_reason}
     comment.hidden_at, comment.hidden_reason = None, ""
     record(actor, "comment.restore", comment, comment.body[:120], before=before)
+    reindex_idea(comment.idea_id)
     db.session.commit()
 
 
@@ -103,6 +109,23 @@ def set_hold_first_posts(actor: User, enabled: bool) -> None:
     db.session.commit()
 
 
+def search_engines_blocked() -> bool:
+    """Whether the portal asks search engines not to index it (for private pilots)."""
+    setting = db.session.get(Setting, BLOCK_SEARCH_ENGINES)
+    return setting is not None and setting.value == "1"
+
+
+def set_search_engines_blocked(actor: User, blocked: bool) -> None:
+    require(can_manage_settings(actor))
+    before = {"search_engines_blocked": search_engines_blocked()}
+    setting = db.session.get(Setting, BLOCK_SEARCH_ENGINES) or Setting(key=BLOCK_SEARCH_ENGINES)
+    setting.value = "1" if blocked else "0"
+    db.session.add(setting)
+    record(actor, "settings.search_engines_blocked", setting, "on" if blocked else "off", before=before,
+           after={"search_engines_blocked": blocked})
+    db.session.commit()
+
+
 def needs_approval(user: User) -> bool:
     """A customer's posts wait for approval until one of them has been approved, while the setting is on."""
     if user.role != Role.CUSTOMER.value or not hold_first_posts():
@@ -119,6 +142,7 @@ def approve_idea(actor: User, idea: Idea) -> None:
     if idea.pending_approval:
         idea.pending_approval = False
         record(actor, "idea.approve", idea, idea.title)
+    reindex_idea(idea.id)
     db.session.commit()
 
 
@@ -130,6 +154,7 @@ def approve_comment(actor: User, comment: Comment) -> None:
         if comment.hidden_at is None and not comment.is_deleted:
             _comment_visible_delta(comment, +1)
         record(actor, "comment.approve", comment, comment.body[:120])
+    reindex_idea(comment.idea_id)
     db.session.commit()
 
 
@@ -153,6 +178,7 @@ def ban_user(actor: User, user: User, reason: str, hide_content: bool = False) -
             comment.hidden_at, comment.hidden_reason = now, marker
             hidden += 1
     record(actor, "user.ban", user, f"{user.email}: {reason}", after={"reason": reason, "hidden": hidden})
+    reindex_author(user.id)
     db.session.commit()
 
 
@@ -172,4 +198,5 @@ def unban_user(actor: User, user: User) -> None:
             _comment_visible_delta(comment, +1)
         comment.hidden_at, comment.hidden_reason = None, ""
     record(actor, "user.unban", user, user.email, before=before)
+    reindex_author(user.id)
     db.session.commit()

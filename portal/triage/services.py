@@ -29,6 +29,7 @@ from portal.permissions import (
     can_write_internal_note,
     require,
 )
+from portal.search.index import reindex_idea
 from portal.triage.models import InternalNote, Merge, Status, StatusChange, Tag
 from portal.triage.statuses import duplicate_status as find_duplicate_status
 from portal.triage.statuses import initial_status, set_status
@@ -170,6 +171,7 @@ def merge_ideas(actor: User, duplicate: Idea, original: Idea) -> Merge:
     db.session.add(merge)
     record(actor, "idea.merge", duplicate, f"{duplicate.title} → {original.title}",
            after={"original_id": original.id, "votes_moved": len(moved)})
+    reindex_idea(duplicate.id)
     db.session.commit()
     return merge
 
@@ -203,6 +205,7 @@ def unmerge_idea(actor: User, duplicate: Idea, restore_status: Status | None = N
         set_status(actor, duplicate, restore_status, commit=False)
     record(actor, "idea.unmerge", duplicate, duplicate.title,
            before={"original_id": original_id}, after={"votes_restored": len(back)})
+    reindex_idea(duplicate.id)
     db.session.commit()
 
 

@@ -52,3 +52,120 @@
     if (message && !window.confirm(message)) event.preventDefault();
   }, true);
 })();
+
+// Similar ideas while typing a new idea's title: up to five, each with its vote button, so a person can
+// vote instead of posting a duplicate. Without this script, the first submit shows them instead.
+(function () {
+  "use strict";
+
+  var box = document.querySelector("[data-similar]");
+  var form = document.querySelector("form[data-new-idea]");
+  if (!box || !form || !window.fetch) return;
+  var title = form.querySelector("#title");
+  var prototype = form.querySelector("#prototype");
+  var list = box.querySelector(".similar-list");
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
+  var timer = null;
+  var latest = 0;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function hidden(name, value) {
+    var input = el("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    return input;
+  }
+
+  // Looks like the vote_button macro; a plain button (a form cannot sit inside the new-idea form) that votes
+  // with fetch and the CSRF header, and opens the idea if that fails.
+  function voteButton(idea) {
+    var count = el("span", "vote-count", String(idea.vote_count));
+    var label = el("span", "visually-hidden", " votes. Vote for " + idea.title);
+    var button = el(idea.can_vote ? "button" : "span", "vote-button vote-small" + (idea.voted ? " is-voted" : "")
+      + (idea.can_vote ? "" : " is-frozen"));
+    var arrow = el("span", "vote-arrow", "\u25B2");
+    arrow.setAttribute("aria-hidden", "true");
+    button.append(arrow, count, label);
+    if (!idea.can_vote) return button;
+    button.type = "button";
+    button.setAttribute("aria-pressed", idea.voted ? "true" : "false");
+    button.addEventListener("click", function () {
+      if (button.classList.contains("is-busy")) return;
+      button.classList.add("is-busy");
+      var body = new FormData();
+      body.append("action", idea.voted ? "remove" : "add");
+      fetch("/ideas/" + idea.id + "/vote", {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-CSRFToken": csrfToken }
+      }).then(function (response) {
+        if (!response.ok) throw new Error("vote failed: " + response.status);
+        return response.json();
+      }).then(function (data) {
+        idea.voted = data.voted;
+        count.textContent = String(data.vote_count);
+        button.classList.toggle("is-voted", data.voted);
+        button.setAttribute("aria-pressed", data.voted ? "true" : "false");
+        var region = document.querySelector("[data-live]");
+        if (region) region.textContent = (data.voted ? "Vote recorded. " : "Vote removed. ") + data.vote_count + " votes.";
+      }).catch(function () {
+        window.location.href = idea.url;
+      }).finally(function () {
+        button.classList.remove("is-busy");
+      });
+    });
+    return button;
+  }
+
+  function confirmed(on) {
+    var field = form.querySelector('input[name="confirmed"]');
+    if (on && !field) form.append(hidden("confirmed", "1"));
+    if (!on && field) field.remove();
+  }
+
+  function show(ideas) {
+    list.textContent = "";
+    ideas.forEach(function (idea) {
+      var item = el("li", "similar-item");
+      var link = el("a", "", idea.title);
+      link.href = idea.url;
+      item.append(voteButton(idea), link, el("span", "similar-status", idea.status));
+      list.append(item);
+    });
+    box.hidden = ideas.length === 0;
+    // The person has seen the similar ideas here, so the form need not stop to show them again.
+    confirmed(ideas.length > 0);
+  }
+
+  function lookUp() {
+    var text = title.value.trim();
+    if (text.length < 4) { show([]); return; }
+    var query = "?title=" + encodeURIComponent(text)
+      + (prototype && prototype.value ? "&prototype=" + encodeURIComponent(prototype.value) : "");
+    var ticket = ++latest;
+    fetch(box.getAttribute("data-similar-url") + query, {
+      headers: { "Accept": "application/json" }, credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) throw new Error("similar ideas failed: " + response.status);
+      return response.json();
+    }).then(function (data) {
+      if (ticket === latest) show(data.ideas || []);
+    }).catch(function () { /* the form works without suggestions */ });
+  }
+
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(lookUp, 300);
+  }
+
+  title.addEventListener("input", schedule);
+  if (prototype) prototype.addEventListener("change", schedule);
+  if (title.value.trim()) schedule();
+})();

@@ -1,0 +1,1 @@
+"""Atom feeds of public content: new ideas, one idea's status updates, the changelog."""

@@ -1,0 +1,59 @@
+"""The search page, the similar-ideas JSON for the new-idea form, and the `search-reindex` command."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, jsonify, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.core.pagination import parse_page
+from portal.extensions import db
+from portal.ideas.queries import voted_idea_ids
+from portal.permissions import can_see_internal, can_vote
+from portal.prototypes.models import Product, Prototype
+from portal.prototypes.queries import prototype_by_slug
+from portal.search.index import rebuild_index
+from portal.search.queries import SearchFilters, search_ideas, similar_ideas
+from portal.templating import idea_url
+from portal.triage.models import Status, Tag
+
+# cli_group=None: the command is `flask search-reindex`, not `flask search search-reindex`.
+bp = Blueprint("search", __name__, cli_group=None)
+
+
+@bp.get("/search")
+def search():
+    filters = SearchFilters.parse(request.args, current_user)
+    results = search_ideas(request.args.get("q", ""), current_user, filters, parse_page(request.args.get("page")))
+    return render_template("search/search.html", results=results, filters=filters, **_filter_choices(),
+                           voted=voted_idea_ids(current_user, [hit.idea.id for hit in results.hits]))
+
+
+def _filter_choices() -> dict:
+    tags = select(Tag).order_by(Tag.name)
+    if not can_see_internal(current_user):
+        tags = tags.where(Tag.internal.is_(False))
+    return {
+        "products": db.session.scalars(select(Product).order_by(Product.name)).all(),
+        "prototypes": db.session.scalars(select(Prototype).order_by(Prototype.name)).all(),
+        "statuses": db.session.scalars(select(Status).order_by(Status.position, Status.id)).all(),
+        "tags": db.session.scalars(tags).all(),
+    }
+
+
+@bp.get("/ideas/similar")
+def similar():
+    prototype = prototype_by_slug(request.args.get("prototype", ""))
+    ideas = similar_ideas(request.args.get("title", ""), current_user, prototype.product_id if prototype else None)
+    voted = voted_idea_ids(current_user, [idea.id for idea in ideas])
+    return jsonify(ideas=[{
+        "id": idea.id, "title": idea.title, "url": idea_url(idea), "vote_count": idea.vote_count,
+        "voted": idea.id in voted, "can_vote": can_vote(current_user, idea), "status": idea.status.name,
+    } for idea in ideas])
+
+
+@bp.cli.command("search-reindex")
+def search_reindex_command() -> None:
+    """Rebuild the full-text search index from every idea and its public comments."""
+    click.echo(f"Indexed {rebuild_index()} ideas.")

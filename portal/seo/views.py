@@ -1,0 +1,55 @@
+"""/sitemap.xml, /robots.txt and the noindex signals every response carries while the admins ask for them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, g, url_for
+from sqlalchemy.exc import SQLAlchemyError
+
+from portal.extensions import db
+from portal.moderation.services import search_engines_blocked
+from portal.seo.queries import sitemap_urls
+from portal.seo.sitemap import build_sitemap
+
+bp = Blueprint("seo", __name__)
+
+
+def blocked() -> bool:
+    """The admin setting, read at most once per request; when it cannot be read, err on the side of noindex."""
+    if "search_engines_blocked" not in g:
+        try:
+            g.search_engines_blocked = search_engines_blocked()
+        except SQLAlchemyError:
+            db.session.rollback()
+            g.search_engines_blocked = True
+    return g.search_engines_blocked
+
+
+@bp.app_context_processor
+def _template_globals() -> dict:
+    # A function, not a value: only pages that render <head> pay for the lookup.
+    return {"search_engines_blocked": blocked}
+
+
+@bp.after_app_request
+def _noindex_header(response: Response) -> Response:
+    if blocked():
+        response.headers["X-Robots-Tag"] = "noindex"
+    # Forget the value: an application context shared by several requests (tests, CLI) must re-read it.
+    g.pop("search_engines_blocked", None)
+    return response
+
+
+@bp.get("/robots.txt")
+def robots():
+    if blocked():
+        body = "User-agent: *\nDisallow: /\n"
+    else:
+        body = f"User-agent: *\nDisallow:\n\nSitemap: {url_for('.sitemap', _external=True)}\n"
+    return Response(body, mimetype="text/plain")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    if blocked():
+        abort(404)
+    return Response(build_sitemap(sitemap_urls()), mimetype="application/xml")

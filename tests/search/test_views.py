@@ -1,0 +1,127 @@
+"""The search page, the header search box, similar ideas as JSON and the new-idea form's confirm step."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.ideas import services as idea_services
+from portal.ideas.models import Idea
+from portal.moderation import services as moderation
+from tests.factories import make_idea, make_prototype, make_user
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        author, voter, designer = make_user(), make_user(), make_user("designer")
+        prototype = make_prototype()
+        original = make_idea(author, prototype, "Dark mode for the dashboard", body="Easier on the <eyes>.")
+        make_idea(author, prototype, "Export reports to PDF", body="")
+        hidden = make_idea(author, prototype, "Dark mode hidden copy", body="")
+        moderation.hide_idea(designer, hidden, "spam spam")
+        idea_services.cast_vote(voter, original)
+        # Emails and slugs, read while the session is open: the objects expire with the services' commits.
+        return {"voter": voter.email, "designer": designer.email, "prototype": prototype.slug,
+                "original": original.id, "hidden": hidden.id}
+
+
+def test_the_search_page_lists_marked_matches_for_anonymous_visitors(client, world):
+    page = client.get("/search?q=dark+modes").get_data(as_text=True)
+
+    assert "<mark>Dark</mark> <mark>mode</mark> for the dashboard" in page
+    assert "Easier on the &lt;eyes&gt;." in page
+    assert "hidden copy" not in page
+    assert "1 idea found" in page
+
+
+def test_the_team_finds_hidden_ideas_on_the_page(client, auth, world):
+    auth.login(world["designer"])
+
+    page = client.get("/search?q=dark").get_data(as_text=True)
+
+    assert "hidden copy" in page and "2 ideas found" in page
+
+
+def test_an_empty_search_says_what_to_do(client, world):
+    assert "Type a few words to search for." in client.get("/search").get_data(as_text=True)
+    assert "No ideas match that search." in client.get("/search?q=nothingmatches").get_data(as_text=True)
+    assert "too common" in client.get("/search?q=the+and+of").get_data(as_text=True)
+
+
+HOSTILE = [
+    '"', '""', "'", '"dark', 'dark"', "dark AND", "OR", "AND OR NOT", "NEAR(dark mode, 2)", "dark NEAR mode",
+    "dark*", "*", "^dark", "-dark", "- -", "title:dark", "{title}: dark", "(dark", "dark)", "((((", "))",
+    "dark OR (mode AND", "\x00", "dark\x00mode", "dark\x00", "😀", "dark 😀 mode", "🇫🇷👩‍👩‍👧", "x" * 10_000,
+    "dark " * 2_000, "' OR 1=1 --", "'; DROP TABLE idea; --", "\\", "%", "_", "%_%", "dark & mode | !x",
+    "<script>alert(1)</script>", "{{7*7}}", "\u202e\u200b", "ＤＡＲＫ", "dárk mödé", "\ud7ff", "a:b:c", "!!!",
+    "dark_mode", "\t\n\r",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_fail(client, world, query):
+    response = client.get("/search", query_string={"q": query, "product": query[:50], "prototype": query[:50],
+                                                   "status": query[:20], "tag": query[:20], "page": query[:20]})
+
+    assert response.status_code == 200
+    assert "<script>alert" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", HOSTILE[:12] + ["\x00", "x" * 10_000, "😀 dark"])
+def test_hostile_titles_never_fail_the_similar_ideas_endpoint(client, world, query):
+    response = client.get("/ideas/similar", query_string={"title": query, "prototype": query[:50]})
+
+    assert response.status_code == 200
+    assert isinstance(response.get_json()["ideas"], list)
+
+
+def test_the_header_has_a_search_box(client, world):
+    page = client.get("/").get_data(as_text=True)
+
+    assert 'action="/search"' in page
+    assert '<label for="header-search-q"' in page and 'id="header-search-q" name="q"' in page
+
+
+def test_similar_ideas_come_as_json_with_votes(client, auth, world):
+    auth.login(world["voter"])
+
+    response = client.get("/ideas/similar", query_string={"title": "Dashboard in dark mode",
+                                                          "prototype": world["prototype"]})
+
+    ideas = response.get_json()["ideas"]
+    assert ideas[0] == {"id": world["original"], "title": "Dark mode for the dashboard",
+                        "url": f"/ideas/{world['original']}/dark-mode-for-the-dashboard", "vote_count": 2,
+                        "voted": True, "can_vote": True, "status": "New"}
+    assert world["hidden"] not in [idea["id"] for idea in ideas]
+
+
+def test_without_javascript_a_similar_idea_is_shown_before_posting(app, client, auth, world):
+    auth.login(world["voter"])
+    data = {"prototype": world["prototype"], "title": "A dark mode, please", "body": "My *own* words"}
+
+    shown = client.post("/ideas/new", data=data)
+
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200
+    assert "Is your idea already here?" in page and "Dark mode for the dashboard" in page
+    assert "Post mine anyway" in page and 'name="confirmed" value="1"' in page
+    assert 'value="A dark mode, please"' in page and "My *own* words" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Idea)) == 3
+
+    posted = client.post("/ideas/new", data={**data, "confirmed": "1"})
+
+    assert posted.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Idea)) == 4
+
+
+def test_an_idea_like_no_other_is_posted_at_once(client, auth, world):
+    auth.login(world["voter"])
+
+    posted = client.post("/ideas/new", data={"prototype": world["prototype"], "title": "Haptic feedback"})
+
+    assert posted.status_code == 302
+    assert "Haptic feedback" in client.get(posted.headers["Location"]).get_data(as_text=True)
