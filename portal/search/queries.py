@@ -76,16 +76,21 @@ class SearchResults:
     message: str = ""
 
 
-def _hits(terms: list[str], *, any_term: bool = False, title_only: bool = False):
-    """A subquery of (idea_id, score) for ideas whose indexed text matches, higher score first."""
+def _hits(terms: list[str], *, any_term: bool = False, title_only: bool = False, prefix: bool = False):
+    """A subquery of (idea_id, score) for ideas whose indexed text matches, higher score first.
+
+    With `prefix`, each term also matches words its stem begins ("noise" finds "noisy"), for similar ideas.
+    """
     if db.session.get_bind().dialect.name == "sqlite":
-        match = fts5_query(terms, any_term=any_term, columns="{title body}" if title_only else "")
+        match = fts5_query(terms, any_term=any_term, columns="{title body}" if title_only else "", prefix=prefix)
         weights = "10.0, 1.0, 0.0" if title_only else BM25_WEIGHTS
         sql = text(f"SELECT rowid AS idea_id, -bm25(idea_search, {weights}) AS score FROM idea_search "
                    "WHERE idea_search MATCH :match").bindparams(match=match)
     else:
         params = {f"t{i}": term for i, term in enumerate(terms)}
-        tsquery = (" || " if any_term else " && ").join(f"plainto_tsquery('english', :{name})" for name in params)
+        # Terms are letters and digits only (search_terms), so appending the prefix operator is safe.
+        one = "to_tsquery('english', :{} || ':*')" if prefix else "plainto_tsquery('english', :{})"
+        tsquery = (" || " if any_term else " && ").join(one.format(name) for name in params)
         document = "ts_filter(document, '{a,b}')" if title_only else "document"
         weights = PG_TITLE_WEIGHTS if title_only else PG_WEIGHTS
         sql = text(f"SELECT idea_id, ts_rank_cd('{weights}', document, q, 1) AS score "
@@ -141,13 +146,18 @@ def search_ideas(query: str | None, viewer: Any, filters: SearchFilters | None =
     return SearchResults(query or "", terms, result_page, hits, message)
 
 
+# Words that say nothing about what an idea is, so they must not make a title look like another one.
+SIMILAR_IGNORED = frozenset({"much", "many", "make", "makes", "made", "would", "could", "please", "also", "like",
+                             "get", "gets", "need", "want", "let", "lets", "way", "thing", "things", "really"})
+
+
 def similar_ideas(title: str | None, viewer: Any, product_id: int | None = None,
                   limit: int = SIMILAR_MAX) -> list[Idea]:
     """Visible ideas sharing any word with `title`, title matches first: what someone may be about to repost."""
-    terms = search_terms(title)
+    terms = [term for term in search_terms(title) if term not in SIMILAR_IGNORED]
     if not terms:
         return []
-    stmt = _ranked(terms, viewer, any_term=True, title_only=True)
+    stmt = _ranked(terms, viewer, any_term=True, title_only=True, prefix=True)
     if product_id is not None:
         stmt = stmt.where(Idea.product_id == product_id)
     try:

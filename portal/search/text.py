@@ -39,9 +39,10 @@ def search_terms(raw: str | None) -> list[str]:
     return terms[:TERMS_MAX]
 
 
-def fts5_query(terms: list[str], *, any_term: bool = False, columns: str = "") -> str:
+def fts5_query(terms: list[str], *, any_term: bool = False, columns: str = "", prefix: bool = False) -> str:
     """An FTS5 MATCH expression: every term quoted as a string (they hold no quotes), AND or OR between them."""
-    expression = (" OR " if any_term else " AND ").join(f'"{term}"' for term in terms)
+    star = " *" if prefix else ""
+    expression = (" OR " if any_term else " AND ").join(f'"{term}"{star}' for term in terms)
     return f"{columns} : ({expression})" if columns else expression
 
 
