@@ -47,6 +47,11 @@ def _pages(world) -> list[str]:
         f"/products/{world['product']}?tag={world['tag']}", f"/prototypes/{world['prototype']}?sort=new",
         f"/ideas/{idea}", f"/ideas/{idea}?merge_q=HIDDEN", f"/ideas/{hidden}", f"/people/{world['author']}",
         f"/people/{world['designer_id']}", "/triage", "/admin/audit", "/admin/tags", "/admin/users",
+        "/roadmap", "/changelog", f"/products/{world['product']}/roadmap", "/search?q=hidden",
+        "/search?q=secret", "/search?q=7q", "/search?q=idea", "/ideas/similar?title=HIDDEN+IDEA+7Q",
+        "/ideas/similar?title=perfectly+public+idea", "/feeds/ideas.atom", "/feeds/changelog.atom",
+        f"/products/{world['product']}/ideas.atom", f"/prototypes/{world['prototype']}/ideas.atom",
+        f"/ideas/{idea}/status.atom", f"/ideas/{hidden}/status.atom", "/sitemap.xml", "/robots.txt",
     ]
 
 
