@@ -19,7 +19,10 @@ TAGS = [("Battery", "#c2410c", False), ("Accessibility", "#7c3aed", False), ("La
 DECISIONS = [
     ("Use the same screw type everywhere", "Shipped",
      "Every v1.0 unit now uses one Phillips #1 screw. Thank you, Samuel — repair shops noticed at once.",
-     "rugged-keyboard-and-case", 20),
+     "rugged-keyboard-and-case", 60),
+    ("Bright case colours so laptops don't go missing", "Shipped",
+     "v1.0 cases come in four colours, and each school's batch shares one, so a lost laptop finds its way back.",
+     "rugged-keyboard-and-case", 70),
     ("Switch screen modes automatically under a patchy tin roof", "In progress",
      "An ambient-light sensor switches modes in the v0.5 firmware; we are testing it at the Kisumu pilot.", None, 12),
     ("Make the crank easier to turn for younger children", "Planned",
