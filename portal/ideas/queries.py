@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.core.text import parse_id
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Vote
 from portal.permissions import can_see_internal, can_view_comment, can_view_idea, is_team
@@ -39,9 +40,8 @@ def visible_ideas(stmt: Select, viewer: Any) -> Select:
 
 def tag_for_viewer(raw: str | None, viewer: Any) -> Tag | None:
     """A tag filter from the query string; internal tags do not exist for customers and visitors."""
-    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 18:
-        return None
-    tag = db.session.get(Tag, int(raw))
+    tag_id = parse_id(raw)  # digits that fit the id column, else no filter
+    tag = db.session.get(Tag, tag_id) if tag_id else None
     return tag if tag is not None and (not tag.internal or can_see_internal(viewer)) else None
 
 

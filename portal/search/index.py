@@ -15,6 +15,7 @@ from sqlalchemy import or_, select, text
 
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea
+from portal.markup import plain_text
 
 # to_tsvector refuses documents over 1 MB; nobody searches the 200th page of a thread anyway.
 COMMENTS_MAX = 200_000
@@ -26,11 +27,11 @@ def _dialect() -> str:
 
 def _public_comments(idea_id: int) -> str:
     bodies = db.session.scalars(
-        select(Comment.body).where(Comment.idea_id == idea_id, Comment.deleted_at.is_(None),
-                                   Comment.hidden_at.is_(None), Comment.pending_approval.is_(False))
+        select(Comment.body_html).where(Comment.idea_id == idea_id, Comment.deleted_at.is_(None),
+                                        Comment.hidden_at.is_(None), Comment.pending_approval.is_(False))
         .order_by(Comment.id)
     )
-    return "\n".join(bodies)[:COMMENTS_MAX]
+    return "\n".join(plain_text(body) for body in bodies)[:COMMENTS_MAX]
 
 
 def reindex_idea(idea_id: int) -> None:
@@ -38,12 +39,14 @@ def reindex_idea(idea_id: int) -> None:
     db.session.flush()
     key = "rowid" if _dialect() == "sqlite" else "idea_id"
     db.session.execute(text(f"DELETE FROM idea_search WHERE {key} = :id"), {"id": idea_id})
-    row = db.session.execute(select(Idea.title, Idea.body).where(Idea.id == idea_id)).first()
+    row = db.session.execute(select(Idea.title, Idea.body_html).where(Idea.id == idea_id)).first()
     if row is None:
         return
+    # The words readers see, not the Markdown source: link targets and stripped markup are not searchable.
     db.session.execute(
         text(f"INSERT INTO idea_search ({key}, title, body, comments) VALUES (:id, :title, :body, :comments)"),
-        {"id": idea_id, "title": row.title, "body": row.body or "", "comments": _public_comments(idea_id)},
+        {"id": idea_id, "title": row.title, "body": plain_text(row.body_html or ""),
+         "comments": _public_comments(idea_id)},
     )
 
 

@@ -18,7 +18,7 @@ from portal.ideas.queries import tag_for_viewer, visible_ideas
 from portal.markup import plain_text
 from portal.prototypes.models import Product, Prototype
 from portal.prototypes.queries import product_by_slug, prototype_by_slug
-from portal.search.text import fts5_query, highlight, search_terms
+from portal.search.text import fts5_query, highlight, rough_stem, search_terms
 from portal.triage.models import Status, Tag, idea_tag
 
 PER_PAGE = 20
@@ -26,7 +26,7 @@ SIMILAR_MAX = 5
 SNIPPET_WORDS = 30
 # Title above body above comments. bm25 column weights on SQLite; setweight A/B/C and these rank weights
 # ({D, C, B, A}) on PostgreSQL.
-BM25_WEIGHTS = "10.0, 4.0, 1.0"
+BM25_WEIGHTS = "10.0, 4.0, 1.0"  # title, body, comments — PG_WEIGHTS holds the same ratios
 PG_WEIGHTS = "{0.0, 0.1, 0.4, 1.0}"
 PG_TITLE_WEIGHTS = "{0.0, 0.0, 0.1, 1.0}"
 
@@ -83,6 +83,7 @@ def _hits(terms: list[str], *, any_term: bool = False, title_only: bool = False,
     """
     if db.session.get_bind().dialect.name == "sqlite":
         match = fts5_query(terms, any_term=any_term, columns="{title body}" if title_only else "", prefix=prefix)
+        # Same proportions as PG_TITLE_WEIGHTS (title 1.0, body 0.1), so both databases rank alike.
         weights = "10.0, 1.0, 0.0" if title_only else BM25_WEIGHTS
         sql = text(f"SELECT rowid AS idea_id, -bm25(idea_search, {weights}) AS score FROM idea_search "
                    "WHERE idea_search MATCH :match").bindparams(match=match)
@@ -146,6 +147,7 @@ def search_ideas(query: str | None, viewer: Any, filters: SearchFilters | None =
     return SearchResults(query or "", terms, result_page, hits, message)
 
 
+SIMILAR_CANDIDATES = 25
 # Words that say nothing about what an idea is, so they must not make a title look like another one.
 SIMILAR_IGNORED = frozenset({"much", "many", "make", "makes", "made", "would", "could", "please", "also", "like",
                              "get", "gets", "need", "want", "let", "lets", "way", "thing", "things", "really"})
@@ -161,7 +163,16 @@ def similar_ideas(title: str | None, viewer: Any, product_id: int | None = None,
     if product_id is not None:
         stmt = stmt.where(Idea.product_id == product_id)
     try:
-        return list(db.session.scalars(stmt.limit(limit)).unique())
+        candidates = list(db.session.scalars(stmt.limit(SIMILAR_CANDIDATES)).unique())
     except DBAPIError:
         db.session.rollback()
         return []
+    # Both engines find the candidates; the same rule orders them everywhere: how many of the typed words the
+    # title shares first (a duplicate is mostly its title), then the engine's own score.
+    stems = {rough_stem(term) for term in terms}
+    return sorted(candidates, key=lambda idea: -_title_overlap(idea.title, stems))[:limit]
+
+
+def _title_overlap(title: str, stems: set[str]) -> int:
+    words = {rough_stem(word) for word in search_terms(title)}
+    return sum(1 for stem in stems if any(word.startswith(stem) or stem.startswith(word) for word in words))

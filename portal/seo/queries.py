@@ -24,9 +24,14 @@ def sitemap_urls(limit: int = SITEMAP_LIMIT) -> Iterator[tuple[str, datetime | N
     prototypes = db.session.execute(select(Prototype.slug, Prototype.updated_at).order_by(Prototype.id)).all()
     newest = max([p.created_at for p in products] + [p.updated_at for p in prototypes], default=None)
     yield url_for("core.home", _external=True), newest
-    count = 1
+    yield url_for("roadmap.index", _external=True), newest
+    yield url_for("roadmap.changelog_index", _external=True), newest
+    count = 3
     for slug, created_at in products:
         yield url_for("prototypes.product", slug=slug, _external=True), created_at
+        yield url_for("roadmap.product", slug=slug, _external=True), newest
+        yield url_for("roadmap.product_changelog", slug=slug, _external=True), newest
+        count += 2
     for slug, updated_at in prototypes:
         yield url_for("prototypes.prototype", slug=slug, _external=True), updated_at
     count += len(products) + len(prototypes)

@@ -89,6 +89,8 @@ def test_query_arguments_named_like_route_arguments_are_harmless(app, client, qu
 @pytest.mark.parametrize("path", [
     "/products/%00", "/prototypes/a%00b", "/ideas/new?product=%00", "/ideas/3000000000",
     "/ideas/99999999999999999999", "/people/99999999999999999999", "/prototypes/" + "a" * 500,
+    "/search?q=battery&tag=2147483648", "/roadmap?tag=2147483648", "/search?q=x&product=99999999999999",
+    "/ideas/similar?title=battery&prototype=%00",
 ])
 def test_malformed_slugs_and_ids_beyond_the_columns_are_not_found(app, client, auth, path):
     with app.app_context():

@@ -108,3 +108,13 @@ def test_a_customer_cannot_switch_it(app, client, auth, world):
         assert search_engines_blocked() is False
         with pytest.raises(PermissionDenied):
             set_search_engines_blocked(db.session.get(User, customer.id), True)
+
+
+def test_the_sitemap_names_the_roadmap_and_changelog_pages(client, app):
+    from tests.factories import make_product
+
+    with app.app_context():
+        slug = make_product(name="Mapped product").slug
+    body = client.get("/sitemap.xml").get_data(as_text=True)
+    for path in ("/roadmap", "/changelog", f"/products/{slug}/roadmap", f"/products/{slug}/changelog"):
+        assert f"{path}</loc>" in body
