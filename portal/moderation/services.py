@@ -93,37 +93,37 @@ def set_comments_locked(actor: User, idea: Idea, locked: bool) -> None:
 
 # --- approval of first posts ------------------------------------------------------------------------------
 
-def hold_first_posts() -> bool:
-    setting = db.session.get(Setting, HOLD_FIRST_POSTS)
+def _flag(key: str) -> bool:
+    setting = db.session.get(Setting, key)
     return setting is not None and setting.value == "1"
 
 
-def set_hold_first_posts(actor: User, enabled: bool) -> None:
+def _set_flag(actor: User, key: str, name: str, enabled: bool) -> None:
+    """Switch one site-wide on/off setting, audited in the same transaction."""
     require(can_manage_settings(actor))
-    before = {"hold_first_posts": hold_first_posts()}
-    setting = db.session.get(Setting, HOLD_FIRST_POSTS) or Setting(key=HOLD_FIRST_POSTS)
+    before = {name: _flag(key)}
+    setting = db.session.get(Setting, key) or Setting(key=key)
     setting.value = "1" if enabled else "0"
     db.session.add(setting)
-    record(actor, "settings.hold_first_posts", setting, "on" if enabled else "off", before=before,
-           after={"hold_first_posts": enabled})
+    record(actor, f"settings.{name}", setting, "on" if enabled else "off", before=before, after={name: enabled})
     db.session.commit()
+
+
+def hold_first_posts() -> bool:
+    return _flag(HOLD_FIRST_POSTS)
+
+
+def set_hold_first_posts(actor: User, enabled: bool) -> None:
+    _set_flag(actor, HOLD_FIRST_POSTS, "hold_first_posts", enabled)
 
 
 def search_engines_blocked() -> bool:
     """Whether the portal asks search engines not to index it (for private pilots)."""
-    setting = db.session.get(Setting, BLOCK_SEARCH_ENGINES)
-    return setting is not None and setting.value == "1"
+    return _flag(BLOCK_SEARCH_ENGINES)
 
 
 def set_search_engines_blocked(actor: User, blocked: bool) -> None:
-    require(can_manage_settings(actor))
-    before = {"search_engines_blocked": search_engines_blocked()}
-    setting = db.session.get(Setting, BLOCK_SEARCH_ENGINES) or Setting(key=BLOCK_SEARCH_ENGINES)
-    setting.value = "1" if blocked else "0"
-    db.session.add(setting)
-    record(actor, "settings.search_engines_blocked", setting, "on" if blocked else "off", before=before,
-           after={"search_engines_blocked": blocked})
-    db.session.commit()
+    _set_flag(actor, BLOCK_SEARCH_ENGINES, "search_engines_blocked", blocked)
 
 
 def needs_approval(user: User) -> bool:
