@@ -17,6 +17,10 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def _flag(name: str, default: str = "") -> bool:
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = normalize_database_url(
@@ -34,6 +38,25 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; a stale tab should not lose a long comment
     IDEAS_PER_PAGE = 20
     SITE_NAME = os.environ.get("SITE_NAME", "The Portal")
+    # Links in email and anything else built outside a request use this, never the request's Host header.
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # Mail, by the conventional Flask-Mail(man) variables. Without MAIL_SERVER, messages are written to
+    # OUTBOX_DIR as .eml files instead, so development and the demo need no mail server.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "The Portal <portal@localhost>")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
+    OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    # Failed sends are retried with exponential backoff, this many times in all before a message is failed.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
+    # A message claimed by a worker that died mid-send is handed to another worker after this long.
+    MAIL_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("MAIL_CLAIM_TIMEOUT_SECONDS", "600"))
 
 
 class DevelopmentConfig(Config):
@@ -47,6 +70,8 @@ class TestingConfig(Config):
         os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
     )
     WTF_CSRF_ENABLED = False
+    SITE_URL = "http://portal.test"
+    MAIL_SERVER = ""
 
 
 class ProductionConfig(Config):

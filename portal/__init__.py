@@ -41,11 +41,12 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
 def _init_extensions(app: Flask) -> None:
     from portal.accounts.models import Guest, User
-    from portal.extensions import csrf, db, login_manager, migrate
+    from portal.extensions import csrf, db, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.anonymous_user = Guest
     login_manager.login_view = "accounts.login"
@@ -63,6 +64,7 @@ def _import_models() -> None:
     # Relationships name each other by string; every mapped class must be imported before first use.
     from portal.audit import models as _audit  # noqa: F401
     from portal.moderation import models as _moderation  # noqa: F401
+    from portal.notifications import models as _notifications  # noqa: F401
     from portal.triage import models as _triage  # noqa: F401
 
 

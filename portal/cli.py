@@ -52,6 +52,9 @@ def rerender_markup_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from portal.notifications.cli import notifications_cli
+
     app.cli.add_command(users_cli)
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(rerender_markup_command)

@@ -6,6 +6,7 @@ import sqlite3
 
 from flask import has_request_context, request
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -30,6 +31,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+mail = Mail()
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -173,6 +173,26 @@ def can_vote_on_behalf(user: Any) -> bool:
     return is_team(user)
 
 
+# --- notifications ----------------------------------------------------------------------------------------
+
+def can_follow(user: Any, idea: Idea) -> bool:
+    return _active(user) and can_view_idea(user, idea)
+
+
+def can_watch_products(user: Any) -> bool:
+    """Hear about every new idea on a product."""
+    return is_team(user)
+
+
+def can_receive_email(user: Any) -> bool:
+    return bool(getattr(user, "email", "")) and not getattr(user, "is_banned", False)
+
+
+def can_view_email_outbox(user: Any) -> bool:
+    """See the mail queue, its errors, and send a test email."""
+    return _admin(user)
+
+
 # --- moderation and admin ---------------------------------------------------------------------------------
 
 def can_moderate(user: Any) -> bool:

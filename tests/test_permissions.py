@@ -142,6 +142,17 @@ MATRIX: dict[str, tuple[str, Callable[[Any], bool], tuple[bool, ...]]] = {
     "ban oneself": ("can_ban", lambda u: permissions.can_ban(u, u), (N, N, N, N, N)),
     "manage settings": ("can_manage_settings", lambda u: permissions.can_manage_settings(u), (N, N, N, N, Y)),
     "view the audit log": ("can_view_audit", lambda u: permissions.can_view_audit(u), (N, N, N, N, Y)),
+    "follow a visible idea": (
+        "can_follow", lambda u: permissions.can_follow(u, _idea(OTHER_ID)), (N, Y, Y, Y, Y)),
+    "follow a hidden idea": (
+        "can_follow", lambda u: permissions.can_follow(u, _idea(OTHER_ID, hidden=True)), (N, N, Y, Y, Y)),
+    "watch products for new ideas": (
+        "can_watch_products", lambda u: permissions.can_watch_products(u), (N, N, Y, Y, Y)),
+    "receive email": ("can_receive_email", lambda u: permissions.can_receive_email(u), (N, Y, Y, Y, Y)),
+    "receive email when banned": (
+        "can_receive_email", lambda u: permissions.can_receive_email(_banned(u)), (N, N, N, N, N)),
+    "view the email outbox": (
+        "can_view_email_outbox", lambda u: permissions.can_view_email_outbox(u), (N, N, N, N, Y)),
     "banned admin manages users": (
         "can_manage_users", lambda u: permissions.can_manage_users(_banned(u)), (N, N, N, N, N)),
     "banned person votes": (

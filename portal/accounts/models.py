@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.models import UTCDateTime, utcnow
@@ -35,6 +36,8 @@ class User(UserMixin, db.Model):
     is_contact: Mapped[bool] = mapped_column(default=False)
     banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ban_reason: Mapped[str] = mapped_column(String(200), default="")
+    # Posting, voting and commenting follow the idea unless the person turned that off.
+    auto_follow: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     @property
     def is_banned(self) -> bool:

@@ -1,0 +1,1 @@
+"""Notifications: following ideas, in-portal notifications, and email delivered through a durable outbox."""

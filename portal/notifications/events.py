@@ -1,0 +1,117 @@
+"""What happened, and who hears about it: each function runs inside the transaction of the change itself.
+
+Notification rows and instant emails are written before the caller commits, so a change and the news of it
+are stored together or not at all. Nobody hears about their own action, and nobody hears of something they
+may not see (a hidden idea, an internal note).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.core.text import slugify
+from portal.core.urls import external_url
+from portal.extensions import db
+from portal.ideas.models import Comment, Idea
+from portal.markup import plain_text
+from portal.notifications.follows import follower_ids, watcher_ids
+from portal.notifications.models import Delivery, Event, Notification
+from portal.notifications.outbox import enqueue
+from portal.notifications.preferences import deliveries
+from portal.notifications.text import headline
+from portal.permissions import can_see_internal, can_view_idea, is_team
+
+EXCERPT_LEN = 300
+
+
+def idea_link(idea: Idea, comment_id: int | None = None) -> str:
+    return external_url("ideas.show", idea_id=idea.id, slug=slugify(idea.title) or "idea",
+                        _anchor=f"comment-{comment_id}" if comment_id else None)
+
+
+def _recipients(user_ids: Iterable[int], actor: User | None, idea: Idea, event: Event) -> list[User]:
+    ids = {uid for uid in user_ids if uid is not None and (actor is None or uid != actor.id)}
+    if not ids:
+        return []
+    people = db.session.scalars(select(User).where(User.id.in_(ids), User.banned_at.is_(None)).order_by(User.id))
+    may_see = can_see_internal if event is Event.INTERNAL_NOTE else (lambda u: can_view_idea(u, idea))
+    return [person for person in people if may_see(person) and (not event.team_only or is_team(person))]
+
+
+def notify(event: Event, user_ids: Iterable[int], *, actor: User | None, idea: Idea,
+           comment: Comment | None = None, about: str = "", excerpt: str = "") -> list[Notification]:
+    """Tell each listed person (except the actor) about an event, under the bell and by email as they chose."""
+    people = _recipients(user_ids, actor, idea, event)
+    choices = deliveries(p.id for p in people)
+    made = []
+    for person in people:
+        delivery = choices[person.id][event]
+        note = Notification(user_id=person.id, event=event.value, actor_id=actor.id if actor else None,
+                            idea_id=idea.id, comment_id=comment.id if comment else None, about=about[:200],
+                            excerpt=excerpt, delivery=delivery.value)
+        db.session.add(note)
+        made.append(note)
+        if delivery is Delivery.INSTANT:
+            _email(person, event, actor, idea, comment, about, excerpt)
+    return made
+
+
+def _email(person: User, event: Event, actor: User | None, idea: Idea, comment: Comment | None, about: str,
+           excerpt: str) -> None:
+    title = headline(event, actor=actor.display_name if actor else None, title=idea.title, about=about)
+    enqueue(person, event.value, title, "notification", unsubscribe_event=event, event=event, headline=title,
+            excerpt=excerpt, link=idea_link(idea, comment.id if comment else None), idea=idea,
+            site=current_app.config["SITE_NAME"])
+
+
+def _excerpt(html: str) -> str:
+    return plain_text(html, EXCERPT_LEN)
+
+
+# --- the events ---------------------------------------------------------------------------------------------
+
+def idea_posted(actor: User, idea: Idea, mentioned: Iterable[int] = ()) -> None:
+    """A new (or newly approved) idea: the product's watchers and anyone mentioned in it hear of it."""
+    excerpt = _excerpt(idea.body_html)
+    told = {n.user_id for n in notify(Event.MENTION, mentioned, actor=actor, idea=idea, excerpt=excerpt)}
+    notify(Event.NEW_IDEA, set(watcher_ids(idea.product_id)) - told, actor=actor, idea=idea, excerpt=excerpt)
+
+
+def comment_posted(actor: User, idea: Idea, comment: Comment, mentioned: Iterable[int] = ()) -> None:
+    """A public comment: the person replied to, the people mentioned, then the idea's followers."""
+    excerpt = _excerpt(comment.body_html)
+    told: set[int] = set()
+    if comment.parent_id is not None:
+        parent = db.session.get(Comment, comment.parent_id)
+        if parent is not None and not parent.is_deleted:
+            told |= {n.user_id for n in notify(Event.REPLY, [parent.author_id], actor=actor, idea=idea,
+                                               comment=comment, excerpt=excerpt)}
+    told |= {n.user_id for n in notify(Event.MENTION, set(mentioned) - told, actor=actor, idea=idea,
+                                       comment=comment, excerpt=excerpt)}
+    notify(Event.COMMENT, set(follower_ids(idea.id)) - told, actor=actor, idea=idea, comment=comment,
+           excerpt=excerpt)
+
+
+def mentioned_in_edit(actor: User, idea: Idea, mentioned: Iterable[int], comment: Comment | None = None) -> None:
+    """People newly mentioned by an edit hear of it; those mentioned before are not told again."""
+    html = comment.body_html if comment is not None else idea.body_html
+    notify(Event.MENTION, mentioned, actor=actor, idea=idea, comment=comment, excerpt=_excerpt(html))
+
+
+def status_changed(actor: User, idea: Idea, status_name: str, note_html: str) -> None:
+    notify(Event.STATUS_CHANGED, follower_ids(idea.id), actor=actor, idea=idea, about=status_name,
+           excerpt=_excerpt(note_html))
+
+
+def idea_merged(actor: User, duplicate: Idea, original: Idea) -> None:
+    notify(Event.MERGED, follower_ids(duplicate.id), actor=actor, idea=duplicate, about=original.title)
+
+
+def internal_note_added(actor: User, idea: Idea, note_html: str, mentioned: Iterable[int] = ()) -> None:
+    """Only the team hears of internal notes: team followers of the idea and team members mentioned."""
+    notify(Event.INTERNAL_NOTE, set(follower_ids(idea.id)) | set(mentioned), actor=actor, idea=idea,
+           excerpt=_excerpt(note_html))

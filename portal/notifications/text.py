@@ -1,0 +1,28 @@
+"""How each notification reads, the same in the portal, in email subjects and in digests."""
+
+from __future__ import annotations
+
+import re
+
+from portal.notifications.models import Event
+
+_HEADLINES = {
+    Event.STATUS_CHANGED: "{actor} moved “{title}” to {about}",
+    Event.COMMENT: "{actor} commented on “{title}”",
+    Event.MERGED: "“{title}” was merged into “{about}”",
+    Event.REPLY: "{actor} replied to your comment on “{title}”",
+    Event.MENTION: "{actor} mentioned you on “{title}”",
+    Event.NEW_IDEA: "{actor} posted a new idea: “{title}”",
+    Event.INTERNAL_NOTE: "{actor} wrote an internal note on “{title}”",
+}
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Text safe for a mail header: no line breaks or control characters, bounded."""
+    text = " ".join(_LINE_BREAKS.sub(" ", text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def headline(event: Event, *, actor: str | None, title: str, about: str = "") -> str:
+    return _HEADLINES[event].format(actor=actor or "Someone", title=title, about=about)
