@@ -13,6 +13,7 @@ PUBLIC_POST = {
     "accounts.login",  # signing in is how you stop being anonymous
     "accounts.signup",  # so is creating an account
     "accounts.logout",  # harmless when signed out: it just redirects home
+    "notifications.unsubscribe",  # the signed token in the link authorises it (RFC 8058 one-click, no cookies)
 }
 
 
