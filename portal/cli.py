@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from portal.demo.synthetic import seed_synthetic_command
 from portal.errors import ValidationError
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -58,3 +59,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(rerender_markup_command)
+    app.cli.add_command(seed_synthetic_command)
