@@ -36,7 +36,7 @@ def _drop_everything() -> None:
 def app(tmp_path_factory) -> Iterator[Flask]:
     tmp_dir = tmp_path_factory.mktemp("portal")
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=_database_url(tmp_dir),
-                     UPLOAD_FOLDER=str(tmp_dir / "uploads"))
+                     UPLOAD_FOLDER=str(tmp_dir / "uploads"), OUTBOX_DIR=str(tmp_dir / "outbox"))
     with app.app_context():
         _drop_everything()
         upgrade()

@@ -18,6 +18,8 @@ from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN, Com
 from portal.ideas.trending import trending_weight
 from portal.markup import plain_text, render_markdown
 from portal.moderation.services import needs_approval
+from portal.notifications import events
+from portal.notifications.follows import auto_follow
 from portal.permissions import (
     can_comment,
     can_delete_comment,
@@ -66,6 +68,9 @@ def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -
     db.session.execute(
         update(Prototype).where(Prototype.id == prototype.id).values(idea_count=Prototype.idea_count + 1)
     )
+    auto_follow(actor, idea.id)
+    if not idea.pending_approval:  # a held idea is announced when the team approves it
+        events.idea_posted(actor, idea)
     reindex_idea(idea.id)
     db.session.commit()
     return idea
@@ -150,6 +155,7 @@ def cast_vote(actor: User, idea: Idea) -> int:
     now = utcnow()
     if _insert_vote(idea.id, actor.id, now):
         _bump(idea.id, votes=1, trending=trending_weight(now))
+        auto_follow(actor, idea.id)
     count = _current_votes(idea.id)
     db.session.commit()
     return count
@@ -200,8 +206,11 @@ def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = Non
                       body=body, body_html=render_markdown(body, "body"), created_at=now,
                       pending_approval=needs_approval(actor))
     db.session.add(comment)
-    if not comment.pending_approval:
+    db.session.flush()
+    auto_follow(actor, idea.id)
+    if not comment.pending_approval:  # a held comment is announced when the team approves it
         _bump(idea.id, comments=1, trending=trending_weight(now))
+        events.comment_posted(actor, idea, comment)
     reindex_idea(idea.id)
     db.session.commit()
     return comment

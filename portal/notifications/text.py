@@ -25,4 +25,6 @@ def one_line(text: str, limit: int = 200) -> str:
 
 
 def headline(event: Event, *, actor: str | None, title: str, about: str = "") -> str:
+    if event is Event.STATUS_CHANGED and not about:  # a note without a move
+        return f"{actor or 'Someone'} posted an update on “{title}”"
     return _HEADLINES[event].format(actor=actor or "Someone", title=title, about=about)

@@ -78,7 +78,12 @@ class SmtpTransport(Transport):
     """A real mail server, reached through Flask-Mailman's connection handling (TLS, SSL, login, timeout)."""
 
     def __init__(self) -> None:
-        self.backend = EmailBackend(timeout=current_app.config["MAIL_TIMEOUT"])
+        config = current_app.config
+        # Read at each connection rather than once at start-up, so a changed setting needs no restart.
+        self.backend = EmailBackend(host=config["MAIL_SERVER"], port=config["MAIL_PORT"],
+                                    username=config["MAIL_USERNAME"], password=config["MAIL_PASSWORD"],
+                                    use_tls=config["MAIL_USE_TLS"], use_ssl=config["MAIL_USE_SSL"],
+                                    timeout=config["MAIL_TIMEOUT"])
 
     def send(self, message: EmailMultiAlternatives) -> str:
         self.backend.open()

@@ -18,6 +18,8 @@ from portal.ideas.models import Idea, Vote
 from portal.ideas.services import lock_idea
 from portal.ideas.trending import trending_weight
 from portal.markup import render_markdown
+from portal.notifications import events
+from portal.notifications.follows import auto_follow, move_followers
 from portal.permissions import (
     Role,
     can_assign,
@@ -118,6 +120,7 @@ def add_internal_note(actor: User, idea: Idea, body: str) -> InternalNote:
     db.session.add(note)
     db.session.flush()
     record(actor, "idea.internal_note", idea, idea.title)
+    events.internal_note_added(actor, idea, note.body_html)
     db.session.commit()
     return note
 
@@ -166,7 +169,9 @@ def merge_ideas(actor: User, duplicate: Idea, original: Idea) -> Merge:
     duplicate_status = find_duplicate_status()
     # A retired (or renamed) Duplicate status is left alone, as it can no longer be chosen; the merge still goes.
     if duplicate_status is not None and not duplicate_status.retired and duplicate.status_id != duplicate_status.id:
-        set_status(actor, duplicate, duplicate_status, commit=False)
+        set_status(actor, duplicate, duplicate_status, commit=False, notify=False)  # "merged" says it all
+    move_followers(duplicate.id, original.id)
+    events.idea_merged(actor, duplicate, original)
     merge = Merge(duplicate_id=duplicate.id, original_id=original.id, actor_id=actor.id)
     db.session.add(merge)
     record(actor, "idea.merge", duplicate, f"{duplicate.title} → {original.title}",
@@ -257,6 +262,7 @@ def vote_on_behalf(actor: User, idea: Idea, *, email: str, source: str) -> Vote 
     db.session.execute(update(Idea).where(Idea.id == idea.id).values(
         vote_count=Idea.vote_count + 1, trending_score=Idea.trending_score + trending_weight(now)))
     record(actor, "vote.on_behalf", idea, f"{voter.email}: {source}", after={"voter": voter.email, "source": source})
+    auto_follow(voter, idea.id)  # so the person hears back when the idea moves
     try:
         db.session.commit()
     except IntegrityError:  # the person voted at the very same moment

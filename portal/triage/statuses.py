@@ -15,6 +15,7 @@ from portal.errors import ValidationError
 from portal.extensions import db
 from portal.ideas.models import Idea
 from portal.markup import render_markdown
+from portal.notifications import events
 from portal.permissions import can_manage_statuses, can_set_status, require
 from portal.prototypes.models import Prototype
 from portal.triage.models import Status, StatusChange, StatusKind
@@ -62,7 +63,7 @@ def ordered_statuses(include_retired: bool = True) -> list[Status]:
 
 
 def set_status(actor: User, idea: Idea, status: Status, note: str = "", shipped_in: Prototype | None = None,
-               *, commit: bool = True) -> StatusChange | None:
+               *, commit: bool = True, notify: bool = True) -> StatusChange | None:
     """Move an idea to a status with an optional public note; the change is kept in its history."""
     # Lock the idea's row and read its current status: of two people moving it at once, the second waits and
     # its change starts where the first one's ended, so the history reads as one chain.
@@ -90,6 +91,9 @@ def set_status(actor: User, idea: Idea, status: Status, note: str = "", shipped_
         idea.shipped_in_id = None
     record(actor, "idea.status", idea, f"{idea.title} → {status.name}", before=before,
            after={"status": status.name, "note": note, "shipped_in": shipped_in.name if shipped_in else None})
+    if notify:
+        moved = change.from_status_id != change.to_status_id
+        events.status_changed(actor, idea, status.name if moved else "", change.note_html)
     if commit:
         db.session.commit()
     return change
