@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import socket
 import threading
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ class MailServer:
     """Handler for aiosmtpd: `mode` is "accept", "defer" (451 on DATA) or "reject" (550 on RCPT)."""
 
     mode: str = "accept"
+    port: int = 0
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -44,9 +46,9 @@ class MailServer:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
         if self.mode == "defer":
             return "451 4.3.0 Mailbox busy, try again later"
+        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                          email.message_from_bytes(envelope.original_content)))
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return "250 2.0.0 Ok: queued"
 
     def message_ids(self) -> list[str]:
@@ -57,7 +59,8 @@ class MailServer:
 def smtp_server(port: int | None = None, mode: str = "accept", handler: MailServer | None = None
                 ) -> Iterator[MailServer]:
     handler = handler or MailServer(mode=mode)
-    controller = Controller(handler, hostname="127.0.0.1", port=port or free_port())
+    handler.port = port or free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
     controller.start()
     try:
         yield handler
