@@ -12,7 +12,10 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	@echo "Serving the portal at http://$(HOST):$(PORT)"
+	@echo "Serving the portal at http://$(HOST):$(PORT); a notifications worker sends its email alongside"
+	@export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
+	$(FLASK) notifications work & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host "$(HOST)" --port "$(PORT)"
 
 test: $(VENV)/.installed-test chromium

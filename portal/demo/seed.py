@@ -17,6 +17,8 @@ from portal.ideas.models import Comment, Idea, Vote
 from portal.ideas.services import EXCERPT_LEN
 from portal.ideas.trending import trending_weight
 from portal.markup import plain_text, render_markdown
+from portal.notifications.follows import follow_participants
+from portal.notifications.models import ProductWatch
 from portal.prototypes.models import Product, Prototype
 from portal.search.index import rebuild_index
 from portal.triage.statuses import initial_status
@@ -102,8 +104,15 @@ def seed_demo() -> str:
     rng = random.Random(2026)
     for spec in content.IDEAS:
         _idea(spec, rng, people, prototypes)
+    db.session.flush()
+    # Written directly rather than through the services, so following is set up as the services would have.
+    follow_participants()
+    product_id = next(iter(prototypes.values())).product_id
+    for person in people.values():
+        if person.is_team:
+            db.session.add(ProductWatch(user_id=person.id, product_id=product_id))
     db.session.commit()
-    seed_triage(people)
+    seed_triage(people)  # through the services: followers hear of these status changes
     rebuild_index()  # the demo's rows are written directly, not through the services that index them
     return (f"Seeded {len(content.PROTOTYPES)} prototypes, {len(content.IDEAS)} ideas and {len(people)} people. "
             f"Demo accounts use the password '{DEMO_PASSWORD}'.")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 notifications_cli = AppGroup("notifications", help="Send queued email and daily digests.")
@@ -17,6 +19,7 @@ def work(once: bool, poll: float) -> None:
     """Send queued email, retrying failures with backoff; run several at once to share the queue."""
     from portal.notifications.delivery import run_worker
 
+    current_app.logger.setLevel(logging.INFO)  # one line per message written or sent
     stopping = {"now": False}
 
     def _stop(*_: object) -> None:  # finish the message in hand, then leave

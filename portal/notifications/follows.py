@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.extensions import db
-from portal.ideas.models import Idea
+from portal.ideas.models import Comment, Idea, Vote
 from portal.notifications.models import Follow, ProductWatch
 from portal.permissions import can_follow, can_watch_products, require
 from portal.prototypes.models import Product
@@ -86,3 +86,17 @@ def is_watching(user: object, product: Product) -> bool:
 
 def watcher_ids(product_id: int) -> list[int]:
     return list(db.session.scalars(select(ProductWatch.user_id).where(ProductWatch.product_id == product_id)))
+
+
+def follow_participants() -> None:
+    """Everyone who posted, voted on or commented on an idea follows it (for rows written outside services)."""
+    votes = select(Vote.user_id, Vote.idea_id, Vote.created_at)
+    authors = select(Idea.author_id, Idea.id, Idea.created_at)
+    commenters = select(Comment.author_id, Comment.idea_id, Comment.created_at)
+    taking_part = union_all(authors, votes, commenters).subquery()
+    user_id, idea_id, created_at = taking_part.c
+    already = select(Follow.user_id).where(Follow.user_id == user_id, Follow.idea_id == idea_id).exists()
+    db.session.execute(insert(Follow).from_select(
+        ["user_id", "idea_id", "created_at"],
+        select(user_id, idea_id, func.min(created_at)).where(~already).group_by(user_id, idea_id),
+    ))
