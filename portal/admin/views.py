@@ -14,6 +14,7 @@ from portal.accounts.forms import RoleForm
 from portal.accounts.models import User
 from portal.accounts.services import set_role
 from portal.admin.audit import bp as audit
+from portal.admin.email import bp as email
 from portal.admin.forms import BanForm
 from portal.admin.settings import bp as settings
 from portal.admin.statuses import bp as statuses
@@ -27,7 +28,7 @@ from portal.moderation.services import ban_user, unban_user
 from portal.permissions import can_ban, can_manage_users, require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (statuses, tags, audit, settings):
+for child in (statuses, tags, audit, settings, email):
     bp.register_blueprint(child)
 
 

@@ -1,0 +1,102 @@
+"""Reads for the bell and /notifications: one person's notifications, newest first, with what they point at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, exists, func, literal, select
+from sqlalchemy.orm import joinedload
+
+from portal.accounts.models import User
+from portal.core.pagination import Page, paginate
+from portal.extensions import db
+from portal.ideas.models import Comment, Idea
+from portal.notifications.models import Event, Follow, Notification
+from portal.notifications.text import headline
+from portal.permissions import can_view_comment, can_view_idea, is_team
+
+PER_PAGE = 25
+# The badge reads "99+" beyond this, so counting stops there: a neglected inbox costs no more than a busy one.
+BADGE_CAP = 100
+UNSEEN = "An update about an idea you can no longer see"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A notification as its reader may see it: no title or words of things they may no longer see."""
+
+    note: Notification
+    headline: str
+    excerpt: str
+    idea: Idea | None
+    comment_id: int | None
+
+    @property
+    def unread(self) -> bool:
+        return self.note.read_at is None
+
+
+def unread_count(user: Any) -> int:
+    """Unread notifications for the bell, up to BADGE_CAP (served by the (user_id, read_at) index)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    unread = (select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+              .limit(BADGE_CAP).subquery())
+    return db.session.scalar(select(func.count()).select_from(unread)) or 0
+
+
+def has_notifications(user: User) -> bool:
+    return bool(db.session.scalar(select(exists().where(Notification.user_id == user.id))))
+
+
+def notifications_page(user: User, page: int, per_page: int = PER_PAGE) -> Page:
+    """One page of the person's notifications, newest first, with actor, idea and comment loaded alongside."""
+    stmt = (select(Notification).where(Notification.user_id == user.id)
+            .options(joinedload(Notification.actor), joinedload(Notification.idea), joinedload(Notification.comment))
+            .order_by(Notification.id.desc()))
+    result = paginate(stmt, page, per_page)
+    result.items = [present(note, user) for note in result.items]
+    return result
+
+
+def _event(note: Notification) -> Event | None:
+    return Event(note.event) if note.event in Event.__members__.values() else None
+
+
+def _may_see(note: Notification, event: Event, viewer: User) -> tuple[bool, bool]:
+    """Whether the viewer may still see the idea, and the words (comment, note or excerpt)."""
+    idea_ok = note.idea is not None and can_view_idea(viewer, note.idea)
+    # Someone who left the team keeps their old internal-note notifications, but no longer their words.
+    if event.team_only and not is_team(viewer):
+        return idea_ok, False
+    comment: Comment | None = note.comment
+    words_ok = idea_ok and (comment is None or (not comment.is_deleted and can_view_comment(viewer, comment)))
+    return idea_ok, words_ok
+
+
+def present(note: Notification, viewer: User) -> Item:
+    """What the viewer is shown for one notification, checked against what they may see today."""
+    event = _event(note)
+    idea_ok, words_ok = _may_see(note, event, viewer) if event is not None else (False, False)
+    if not idea_ok or event is None:
+        return Item(note=note, headline=UNSEEN, excerpt="", idea=None, comment_id=None)
+    actor = note.actor.display_name if note.actor is not None else None
+    return Item(note=note, headline=headline(event, actor=actor, title=note.idea.title, about=note.about),
+                excerpt=note.excerpt if words_ok else "", idea=note.idea,
+                comment_id=note.comment_id if words_ok else None)
+
+
+@dataclass(frozen=True)
+class FollowSummary:
+    count: int
+    following: bool
+
+
+def follow_summary(viewer: Any, idea: Idea) -> FollowSummary:
+    """How many follow an idea and whether the viewer is one of them, in one query."""
+    me = viewer.id if getattr(viewer, "is_authenticated", False) else None
+    mine = func.coalesce(func.max(case((Follow.user_id == me, 1), else_=0)), 0) if me else literal(0)
+    count, following = db.session.execute(
+        select(func.count(), mine).select_from(Follow).where(Follow.idea_id == idea.id)).one()
+    return FollowSummary(count=count or 0, following=bool(following))
