@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.feeds.views import bp as feeds
     from portal.ideas.views import bp as ideas
     from portal.moderation.views import bp as moderation
+    from portal.notifications.mention_views import bp as mentions
     from portal.notifications.views import bp as notifications
     from portal.prototypes.views import bp as prototypes
     from portal.roadmap.views import bp as roadmap
@@ -84,5 +85,5 @@ def _register_blueprints(app: Flask) -> None:
     from portal.triage.views import bp as triage
 
     for blueprint in (core, accounts, admin, prototypes, ideas, triage, idea_triage, moderation, roadmap,
-                      feeds, seo, search, notifications):
+                      feeds, seo, search, notifications, mentions):
         app.register_blueprint(blueprint)

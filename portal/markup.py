@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
 from functools import partial
 
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 
 from portal.errors import ValidationError
 
@@ -51,6 +56,9 @@ _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]+")
 
 
 def _allow_attribute(tag: str, name: str, value: str) -> bool:
+    if tag == "a" and name == "class":
+        # Only the class mention links carry; users get no other say in styling.
+        return value == MENTION_CLASS
     if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
         return False
     if name in ("href", "src"):
@@ -117,19 +125,119 @@ def check_markdown_limits(text: str, field: str = "body") -> None:
         raise ValidationError({field: "This text repeats one symbol too many times in a row."})
 
 
-def render_markdown(text: str, field: str = "body") -> str:
-    """Render user Markdown to sanitized HTML, or raise ValidationError for pathological input."""
+def _convert(text: str, field: str, mentions: _MentionProcessor | None = None) -> str:
     check_markdown_limits(text, field)
     md = markdown.Markdown(
         extensions=["fenced_code", "tables", "sane_lists"],
         extension_configs={"tables": {"use_align_attribute": True}},
         output_format="html",
     )
+    if mentions is not None:
+        # Last of the inline patterns: code spans, links and raw HTML have been set aside by then.
+        md.inlinePatterns.register(mentions, "mention", 1)
     try:
-        raw = md.convert(text)
+        return md.convert(text)
     except RecursionError as exc:
         raise ValidationError({field: "This text is nested too deeply to display."}) from exc
-    return _cleaner.clean(raw)
+
+
+def render_markdown(text: str, field: str = "body", mentions: Mapping[str, str | None] | None = None) -> str:
+    """Render user Markdown to sanitized HTML, or raise ValidationError for pathological input.
+
+    `mentions` maps a lower-cased name (see `mention_key`) to the path of that person's profile: `@Name` becomes
+    a link there. A name mapped to None matches someone but is not linked (ambiguous), and stays text.
+    """
+    return _cleaner.clean(_convert(text, field, _MentionProcessor(links=mentions) if mentions else None))
+
+
+def mention_names(text: str, field: str = "body") -> list[str]:
+    """The distinct names written after `@` where a mention can be: not in code, links or HTML tags.
+
+    Each is up to MENTION_WORDS words; which leading words really name someone is decided by the caller.
+    """
+    if "@" not in text:  # most texts: no Markdown pass at all
+        return []
+    found: list[str] = []
+    _convert(text, field, _MentionProcessor(found=found))
+    return found
+
+
+# --- @mentions ----------------------------------------------------------------------------------------------
+
+MENTION_CLASS = "mention"
+MENTION_WORDS = 4
+MAX_MENTION_NAMES = 50  # distinct names read from one text; a text with more is spam, the rest is ignored
+MAX_MENTION_LINKS = 200  # links made in one text: thousands of them would cost bleach seconds
+# A name's words start with a letter or digit of any script, then go on with anything that is not whitespace,
+# Markdown syntax or punctuation that ends a name; "." "-" and apostrophes stay (J.R., Anne-Marie, O'Brien).
+_WORD = r"[^\W_][^\s\x00-\x1f\x7f@<>()\[\]{}\"`*_~,;:!?/\\|&=+#%^$]*"
+# `@` at the start or after whitespace or punctuation, but not inside an email address (a@b.com), a URL path
+# (https://example.social/@ana) or a word. After an element set aside by python-markdown (its placeholder ends
+# in \x03: `code`, <b>, **bold**) a mention may start.
+MENTION_RE = r"(?<![\w.+\-/@=&#%\\~\x02])@(" + _WORD + r"(?: +" + _WORD + r"){0," + str(MENTION_WORDS - 1) + "})"
+_POSSESSIVE = re.compile(r"['’][sS]$")
+
+
+def mention_key(name: str) -> str:
+    """How a name is compared: words joined by one space, composed Unicode, lower case."""
+    return unicodedata.normalize("NFC", " ".join(name.split())).lower()
+
+
+def _trim(word: str) -> str:
+    # Punctuation after a name ends the sentence or the quote ("@Ana," "@Ana." "“@Ana”"), it is not part of it.
+    while word and unicodedata.category(word[-1])[0] in "PS":
+        word = word[:-1]
+    return word
+
+
+def _word_variants(word: str) -> list[str]:
+    """A last word as written, without trailing punctuation, and without a possessive ("Ana's")."""
+    trimmed = _trim(word)
+    variants = [word, trimmed, _trim(_POSSESSIVE.sub("", trimmed))]
+    return [v for i, v in enumerate(variants) if v and v not in variants[:i]]
+
+
+def mention_prefixes(name: str) -> list[tuple[str, int]]:
+    """Each reading of the text after `@`, longest first: (mention_key of it, how many characters it covers)."""
+    words = list(re.finditer(r"\S+", name))
+    readings: list[tuple[str, int]] = []
+    for count in range(len(words), 0, -1):
+        head = " ".join(w.group() for w in words[:count - 1])
+        last = words[count - 1]
+        for variant in _word_variants(last.group()):
+            readings.append((mention_key(f"{head} {variant}"), last.start() + len(variant)))
+    return readings
+
+
+class _MentionProcessor(InlineProcessor):
+    """Finds `@Name`: collects the names (found=[...]) or links the ones in `links` to profiles."""
+
+    ANCESTOR_EXCLUDES = ("a",)  # never a link inside a link
+
+    def __init__(self, *, links: Mapping[str, str | None] | None = None, found: list[str] | None = None):
+        super().__init__(MENTION_RE)
+        self.links = links or {}
+        self.found = found
+        self.made = 0
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int | None, int | None]:
+        name = m.group(1)
+        if self.found is not None:
+            if len(self.found) < MAX_MENTION_NAMES and name not in self.found:
+                self.found.append(name)
+            return None, None, None
+        if self.made >= MAX_MENTION_LINKS:
+            return None, None, None
+        for key, length in mention_prefixes(name):
+            if key in self.links:
+                path = self.links[key]
+                if not path:  # the longest name someone has, but not linkable: no fallback to a shorter one
+                    return None, None, None
+                self.made += 1
+                link = etree.Element("a", {"href": path, "class": MENTION_CLASS})
+                link.text = AtomicString("@" + name[:length])  # as written, and no Markdown inside it
+                return link, m.start(0), m.start(1) + length
+        return None, None, None
 
 
 def plain_text(rendered_html: str, limit: int | None = None) -> str:

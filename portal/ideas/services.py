@@ -16,10 +16,11 @@ from portal.errors import ValidationError
 from portal.extensions import db
 from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN, Comment, Idea, Vote
 from portal.ideas.trending import trending_weight
-from portal.markup import plain_text, render_markdown
+from portal.markup import plain_text
 from portal.moderation.services import needs_approval
 from portal.notifications import events
 from portal.notifications.follows import auto_follow
+from portal.notifications.mentions import Mentions, render_with_mentions, stored_mention_ids
 from portal.permissions import (
     can_comment,
     can_delete_comment,
@@ -48,20 +49,22 @@ def _bump(idea_id: int, *, votes: int = 0, comments: int = 0, trending: float = 
     )
 
 
-def _idea_fields(title: str, body: str) -> dict[str, str]:
+def _idea_fields(title: str, body: str, idea: Idea | None = None) -> tuple[dict[str, str], Mentions]:
     title = " ".join(clean_text(title, "title", min_len=TITLE_MIN, max_len=TITLE_MAX).split())
     body = clean_text(body, "body", max_len=BODY_MAX, multiline=True)
-    body_html = render_markdown(body, "body")
-    return {"title": title, "body": body, "body_html": body_html, "excerpt": plain_text(body_html, EXCERPT_LEN)}
+    body_html, mentions = render_with_mentions(body, "body", idea)
+    fields = {"title": title, "body": body, "body_html": body_html, "excerpt": plain_text(body_html, EXCERPT_LEN)}
+    return fields, mentions
 
 
 def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -> Idea:
     """Post an idea against a prototype; it starts with its author's vote."""
     require(can_submit_idea(actor, prototype), "This prototype is not open for feedback.")
     now = utcnow()
+    fields, mentions = _idea_fields(title, body)
     idea = Idea(product_id=prototype.product_id, prototype_id=prototype.id, author_id=actor.id, created_at=now,
                 vote_count=1, trending_score=trending_weight(now), status_id=initial_status().id,
-                pending_approval=needs_approval(actor), **_idea_fields(title, body))
+                pending_approval=needs_approval(actor), **fields)
     db.session.add(idea)
     db.session.flush()
     db.session.add(Vote(idea_id=idea.id, user_id=actor.id, created_at=now))
@@ -70,7 +73,7 @@ def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -
     )
     auto_follow(actor, idea.id)
     if not idea.pending_approval:  # a held idea is announced when the team approves it
-        events.idea_posted(actor, idea)
+        events.idea_posted(actor, idea, mentioned=mentions.ids)
     reindex_idea(idea.id)
     db.session.commit()
     return idea
@@ -79,14 +82,18 @@ def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -
 def edit_idea(actor: User, idea: Idea, title: str, body: str = "") -> Idea:
     """Change an idea's title and description; it is marked as edited."""
     require(can_edit_idea(actor, idea))
-    fields = _idea_fields(title, body)
+    fields, mentions = _idea_fields(title, body, idea)
     if fields["title"] != idea.title or fields["body"] != idea.body:
         if actor.id != idea.author_id:  # the team editing someone's words is on the record
             record(actor, "idea.edit", idea, idea.title, before={"title": idea.title, "body": idea.body},
                    after={"title": fields["title"], "body": fields["body"]})
+        body_changed = fields["body"] != idea.body
+        newly_mentioned = mentions.ids - stored_mention_ids(idea.body, idea) if body_changed else set()
         for key, value in fields.items():
             setattr(idea, key, value)
         idea.edited_at = utcnow()
+        if not idea.pending_approval:  # a held idea's mentions are announced when it is approved
+            events.mentioned_in_edit(actor, idea, newly_mentioned)
     reindex_idea(idea.id)
     db.session.commit()
     return idea
@@ -202,15 +209,15 @@ def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = Non
         if parent is None:
             raise ValidationError({"body": "That comment was deleted, so it can't be replied to."})
     now = utcnow()
+    body_html, mentions = render_with_mentions(body, "body", idea)
     comment = Comment(idea_id=idea.id, author_id=actor.id, parent_id=parent.id if parent else None,
-                      body=body, body_html=render_markdown(body, "body"), created_at=now,
-                      pending_approval=needs_approval(actor))
+                      body=body, body_html=body_html, created_at=now, pending_approval=needs_approval(actor))
     db.session.add(comment)
     db.session.flush()
     auto_follow(actor, idea.id)
     if not comment.pending_approval:  # a held comment is announced when the team approves it
         _bump(idea.id, comments=1, trending=trending_weight(now))
-        events.comment_posted(actor, idea, comment)
+        events.comment_posted(actor, idea, comment, mentioned=mentions.ids)
     reindex_idea(idea.id)
     db.session.commit()
     return comment
@@ -221,8 +228,13 @@ def edit_comment(actor: User, comment: Comment, body: str) -> Comment:
     require(can_edit_comment(actor, comment))
     body = clean_text(body, "body", min_len=1, max_len=COMMENT_MAX, multiline=True)
     if body != comment.body:
-        comment.body, comment.body_html = body, render_markdown(body, "body")
+        idea = db.session.get(Idea, comment.idea_id)
+        body_html, mentions = render_with_mentions(body, "body", idea)
+        newly_mentioned = mentions.ids - stored_mention_ids(comment.body, idea)
+        comment.body, comment.body_html = body, body_html
         comment.edited_at = utcnow()
+        if not comment.pending_approval and comment.hidden_at is None:  # only a comment people can read
+            events.mentioned_in_edit(actor, idea, newly_mentioned, comment)
     reindex_idea(comment.idea_id)
     db.session.commit()
     return comment

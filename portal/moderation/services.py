@@ -14,6 +14,7 @@ from portal.ideas.models import Comment, Idea
 from portal.ideas.trending import trending_weight
 from portal.moderation.models import Setting
 from portal.notifications import events
+from portal.notifications.mentions import stored_mention_ids
 from portal.permissions import Role, can_ban, can_manage_settings, can_moderate, require
 from portal.search.index import reindex_author, reindex_idea
 
@@ -143,7 +144,7 @@ def approve_idea(actor: User, idea: Idea) -> None:
     if idea.pending_approval:
         idea.pending_approval = False
         record(actor, "idea.approve", idea, idea.title)
-        events.idea_posted(idea.author, idea)
+        events.idea_posted(idea.author, idea, mentioned=stored_mention_ids(idea.body, idea))
     reindex_idea(idea.id)
     db.session.commit()
 
@@ -155,7 +156,8 @@ def approve_comment(actor: User, comment: Comment) -> None:
         comment.pending_approval = False
         if comment.hidden_at is None and not comment.is_deleted:
             _comment_visible_delta(comment, +1)
-            events.comment_posted(comment.author, db.session.get(Idea, comment.idea_id), comment)
+            idea = db.session.get(Idea, comment.idea_id)
+            events.comment_posted(comment.author, idea, comment, mentioned=stored_mention_ids(comment.body, idea))
         record(actor, "comment.approve", comment, comment.body[:120])
     reindex_idea(comment.idea_id)
     db.session.commit()

@@ -17,9 +17,9 @@ from portal.extensions import db
 from portal.ideas.models import Idea, Vote
 from portal.ideas.services import lock_idea
 from portal.ideas.trending import trending_weight
-from portal.markup import render_markdown
 from portal.notifications import events
 from portal.notifications.follows import auto_follow, move_followers
+from portal.notifications.mentions import render_with_mentions
 from portal.permissions import (
     Role,
     can_assign,
@@ -116,11 +116,13 @@ def add_internal_note(actor: User, idea: Idea, body: str) -> InternalNote:
     """A note on an idea that only the team ever sees."""
     require(can_write_internal_note(actor))
     body = clean_text(body, "body", min_len=1, max_len=NOTE_MAX, multiline=True)
-    note = InternalNote(idea_id=idea.id, author_id=actor.id, body=body, body_html=render_markdown(body, "body"))
+    body_html, mentions = render_with_mentions(body, "body", idea)
+    note = InternalNote(idea_id=idea.id, author_id=actor.id, body=body, body_html=body_html)
     db.session.add(note)
     db.session.flush()
     record(actor, "idea.internal_note", idea, idea.title)
-    events.internal_note_added(actor, idea, note.body_html)
+    # Mentioned customers are dropped by the event: internal notes reach only the team.
+    events.internal_note_added(actor, idea, note.body_html, mentioned=mentions.ids)
     db.session.commit()
     return note
 
