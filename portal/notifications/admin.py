@@ -108,6 +108,7 @@ def send_test_email(actor: User, to_address: str) -> TestResult:
     # Stored as claimed by this request, so no worker sends it too; if this process dies mid-send, a worker
     # takes it over once the claim goes stale, as with any other message.
     message.status, message.claimed_at, message.claimed_by = MessageStatus.SENDING.value, utcnow(), worker
+    db.session.flush()  # the audit entry names the message by its id
     record(actor, "email.test", message, f"Test email to {to_address}")
     db.session.commit()
     ok, response = _send_now(message)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import request
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField
+from wtforms import BooleanField, EmailField, RadioField, SelectChoice
 
 from portal.core.forms import Text
 from portal.notifications.models import Delivery, Event
 
-DELIVERY_CHOICES = [(d.value, d.label) for d in Delivery]
+DELIVERY_CHOICES = [SelectChoice(d.value, d.label) for d in Delivery]
 
 
 class PreferencesForm(FlaskForm):
@@ -19,6 +20,16 @@ class PreferencesForm(FlaskForm):
 
     def event_fields(self) -> list[RadioField]:
         return [field for field in self if field.name.startswith("event_")]
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """Also refuse choices for events this person can't hear about, rather than silently dropping them."""
+        valid = super().validate(extra_validators)
+        unknown = sorted(key.removeprefix("event_") for key in request.form
+                         if key.startswith("event_") and key not in self._fields)
+        if unknown:
+            self.form_errors.append("There is no notification called " + ", ".join(f"“{u[:40]}”" for u in unknown[:3])
+                                    + " to choose for.")
+        return valid and not unknown
 
 
 def preferences_form(events: Iterable[Event], current: dict[Event, Delivery], auto_follow: bool) -> PreferencesForm:

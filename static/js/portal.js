@@ -169,3 +169,90 @@
   if (prototype) prototype.addEventListener("change", schedule);
   if (title.value.trim()) schedule();
 })();
+
+// Notifications: follow in place, mark read in place, and opening a notification marks it read.
+(function () {
+  "use strict";
+
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
+  if (!window.fetch) return;
+
+  function post(url, body, keepalive) {
+    return fetch(url, {
+      method: "POST", body: body || new FormData(), credentials: "same-origin", keepalive: !!keepalive,
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken }
+    }).then(function (response) {
+      if (!response.ok) throw new Error("request failed: " + response.status);
+      return response.json();
+    });
+  }
+
+  function announce(message) {
+    var region = document.querySelector("[data-live]");
+    if (region) region.textContent = message;
+  }
+
+  function setBell(unread) {
+    var bell = document.querySelector("[data-bell]");
+    if (!bell) return;
+    var badge = bell.querySelector("[data-bell-count]");
+    var text = unread >= 100 ? "99+" : String(unread);
+    bell.classList.toggle("has-unread", unread > 0);
+    bell.setAttribute("aria-label", unread > 0 ? "Notifications, " + text + " unread" : "Notifications");
+    if (badge) { badge.textContent = unread > 0 ? text : ""; badge.hidden = unread === 0; }
+    var summary = document.querySelector("[data-unread-summary]");
+    if (summary) summary.textContent = unread > 0 ? text + " unread" : "You're all caught up.";
+  }
+
+  function markedRead(item) {
+    if (!item) return;
+    item.classList.remove("is-unread");
+    var form = item.querySelector("form[data-mark-read]");
+    if (form) form.remove();
+    var hidden = item.querySelector(".notify-headline .visually-hidden");
+    if (hidden) hidden.remove();
+    var link = item.querySelector("a[data-read-url]");
+    if (link) link.removeAttribute("data-read-url");
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches("form[data-follow]")) {
+      event.preventDefault();
+      var button = form.querySelector(".follow-button");
+      if (button.classList.contains("is-busy")) return;
+      button.classList.add("is-busy");
+      post(form.getAttribute("action"), new FormData(form)).then(function (data) {
+        button.classList.toggle("is-following", data.following);
+        button.setAttribute("aria-pressed", data.following ? "true" : "false");
+        button.querySelector(".follow-label").textContent = data.following ? "Following" : "Follow";
+        form.setAttribute("action", form.getAttribute(data.following ? "data-unfollow-url" : "data-follow-url"));
+        var count = document.querySelector("[data-follow-count]");
+        if (count) count.textContent = data.follower_count + " following";
+        announce(data.following ? "You follow this idea." : "You no longer follow this idea.");
+      }).catch(function () {
+        HTMLFormElement.prototype.submit.call(form);
+      }).finally(function () {
+        button.classList.remove("is-busy");
+      });
+    } else if (form.matches("form[data-mark-read]")) {
+      event.preventDefault();
+      post(form.getAttribute("action"), new FormData(form)).then(function (data) {
+        markedRead(form.closest(".notify-item"));
+        setBell(data.unread);
+        announce("Marked as read.");
+      }).catch(function () {
+        HTMLFormElement.prototype.submit.call(form);
+      });
+    }
+  });
+
+  // Opening a notification marks it read; keepalive lets the request finish while the next page loads.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-read-url]");
+    if (!link) return;
+    post(link.getAttribute("data-read-url"), null, true).catch(function () { /* it stays unread */ });
+    markedRead(link.closest(".notify-item"));
+  });
+})();
