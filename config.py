@@ -57,10 +57,53 @@ class Config:
     MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
     # A message claimed by a worker that died mid-send is handed to another worker after this long.
     MAIL_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("MAIL_CLAIM_TIMEOUT_SECONDS", "600"))
+    # New accounts confirm their address by an emailed link before they may post, vote or comment. Off, sign-up
+    # signs people in at once (and so cannot hide whether an address already has an account); on, sign-up
+    # answers "check your email" for new and taken addresses alike. On unless an environment says otherwise.
+    REQUIRE_EMAIL_VERIFICATION = _flag("REQUIRE_EMAIL_VERIFICATION", "on")
+
+    # Rate limits (Flask-Limiter). In memory by default, which holds per process only; set REDIS_URL (or
+    # RATELIMIT_STORAGE_URI) so every worker and machine shares one count. Values are "N per minute; M per hour".
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_ENABLED = not _flag("RATELIMIT_DISABLED")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")  # empty: REDIS_URL, else memory://
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")
+    RATELIMIT_STRATEGY = "fixed-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    # If Redis goes away, count in memory until it is back rather than failing every limited request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per minute; 60 per hour")
+    RATELIMIT_SIGN_UP = os.environ.get("RATELIMIT_SIGN_UP", "5 per minute; 20 per hour")
+    RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per minute; 20 per hour")
+    RATELIMIT_SEARCH = os.environ.get("RATELIMIT_SEARCH", "60 per minute; 1000 per hour")
+    # Writes are limited per address (generous: offices and schools share one) and per signed-in account.
+    RATELIMIT_IDEA = os.environ.get("RATELIMIT_IDEA", "20 per minute; 200 per hour")
+    RATELIMIT_IDEA_PER_USER = os.environ.get("RATELIMIT_IDEA_PER_USER", "5 per minute; 30 per hour")
+    RATELIMIT_COMMENT = os.environ.get("RATELIMIT_COMMENT", "40 per minute; 400 per hour")
+    RATELIMIT_COMMENT_PER_USER = os.environ.get("RATELIMIT_COMMENT_PER_USER", "10 per minute; 120 per hour")
+    RATELIMIT_VOTE = os.environ.get("RATELIMIT_VOTE", "120 per minute; 2000 per hour")
+    RATELIMIT_VOTE_PER_USER = os.environ.get("RATELIMIT_VOTE_PER_USER", "30 per minute; 500 per hour")
+
+    # Spam: public forms refuse a filled honeypot and a submit sooner than this many seconds after the form was
+    # shown; accounts without standing (younger than LINKS_STANDING_HOURS or without an approved post) may put
+    # at most LINKS_WITHOUT_STANDING links in one idea or comment.
+    SPAM_MIN_FILL_SECONDS = float(os.environ.get("SPAM_MIN_FILL_SECONDS", "2"))
+    LINKS_WITHOUT_STANDING = int(os.environ.get("LINKS_WITHOUT_STANDING", "2"))
+    LINKS_STANDING_HOURS = float(os.environ.get("LINKS_STANDING_HOURS", "24"))
+
+    # Headers. HSTS and the redirect to HTTPS belong to production only (see ProductionConfig).
+    FORCE_HTTPS = False
+    HSTS_SECONDS = 0
+    # Behind a reverse proxy, trust this many proxies for X-Forwarded-For / -Proto / -Host (0: trust none).
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
+    PROXY_FIX_X_HOST = int(os.environ.get("PROXY_FIX_X_HOST", "0"))
 
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    # Development and the demo (`make run`) need no mailbox to try the portal out.
+    REQUIRE_EMAIL_VERIFICATION = _flag("REQUIRE_EMAIL_VERIFICATION", "off")
 
 
 class TestingConfig(Config):
@@ -72,12 +115,21 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SITE_URL = "http://portal.test"
     MAIL_SERVER = ""
+    REQUIRE_EMAIL_VERIFICATION = False  # tests that need it switch it on themselves
+    # Tests that exercise limits and fill times build their own app with these turned on.
+    RATELIMIT_ENABLED = False
+    REDIS_URL = ""  # never a developer's Redis from the environment
+    RATELIMIT_STORAGE_URI = ""
+    SPAM_MIN_FILL_SECONDS = 0.0
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # Usually the reverse proxy redirects to HTTPS; FORCE_HTTPS=1 makes the portal do it (with PROXY_FIX_X_PROTO).
+    FORCE_HTTPS = _flag("FORCE_HTTPS")
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
 
     @classmethod
     def check(cls) -> None:

@@ -9,6 +9,7 @@ from flask import Flask
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
 from portal.core.request import PortalRequest
+from portal.ratelimit import init_rate_limits
 from portal.security import register_security
 
 
@@ -28,6 +29,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     _init_extensions(app)
     register_security(app)
     _register_blueprints(app)
+    init_rate_limits(app)
 
     from portal.cli import register_cli
     from portal.errors import register_error_handlers

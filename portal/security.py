@@ -1,11 +1,41 @@
-"""Response headers every page carries, and URL id converters bounded to what the id columns hold."""
+"""Response headers every response carries (Flask-Talisman), the reverse-proxy fix, and bounded URL id converters."""
 
 from __future__ import annotations
 
 from flask import Flask, Response
+from flask_talisman import DENY, Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from portal.core.text import MAX_ID
+
+# Scripts only from our own files (or a tag carrying this request's nonce: csp_nonce() in templates); no
+# eval. Inline style *attributes* stay allowed because status and tag colours come from the database as
+# `style="--status-color: …"`; <style> elements do not (style-src-elem). Browsers that do not know the
+# -elem/-attr directives fall back to style-src. Images may come from https: because Markdown in ideas and
+# comments may show pictures hosted elsewhere (markup.py allows <img src="https://…">).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "style-src-elem": "'self'",
+    "style-src-attr": "'unsafe-inline'",
+    "img-src": "'self' data: https:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
+PERMISSIONS_POLICY = {"browsing-topics": "()", "camera": "()", "microphone": "()", "geolocation": "()",
+                      "payment": "()", "usb": "()"}
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Talisman cannot set these; they isolate our window from pages that open it or that it opens.
+EXTRA_HEADERS = {
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
 
 
 class IdConverter(IntegerConverter):
@@ -16,14 +46,43 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def _add_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+def _add_extra_headers(response: Response) -> Response:
+    for name, value in EXTRA_HEADERS.items():
+        response.headers[name] = value
     return response
 
 
+def _trust_proxy(app: Flask) -> None:
+    # Only when configured: without a proxy in front, X-Forwarded-* come from the client and would let
+    # anyone pick the address their rate limits are counted under.
+    counts = {key: int(app.config.get(f"PROXY_FIX_X_{key.upper()}", 0) or 0) for key in ("for", "proto", "host")}
+    if any(counts.values()):
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=counts["for"], x_proto=counts["proto"], x_host=counts["host"])
+
+
 def register_security(app: Flask) -> None:
-    """Bound integer URL parts and add the headers; call before blueprints are registered."""
+    """Bound integer URL parts, trust a configured proxy and add the security headers; call before blueprints."""
     app.url_map.converters["int"] = IdConverter
-    app.after_request(_add_headers)
+    _trust_proxy(app)
+    hsts = int(app.config.get("HSTS_SECONDS", 0) or 0)
+    # A Talisman per app: it keeps its options on the object, and tests build several apps.
+    talisman = Talisman()
+    talisman.init_app(
+        app,
+        force_https=bool(app.config.get("FORCE_HTTPS")),
+        strict_transport_security=hsts > 0,
+        strict_transport_security_max_age=hsts,
+        strict_transport_security_include_subdomains=False,  # other sites may live on our subdomains
+        frame_options=DENY,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy_nonce_in=["script-src"],
+        permissions_policy=PERMISSIONS_POLICY,
+        referrer_policy=REFERRER_POLICY,
+        # Cookie flags come from config.py (Secure only in production); Talisman would otherwise force Secure.
+        session_cookie_secure=bool(app.config.get("SESSION_COOKIE_SECURE")),
+        session_cookie_http_only=True,
+        session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE") or "Lax",
+    )
+    app.extensions["talisman"] = talisman
+    app.after_request(_add_extra_headers)

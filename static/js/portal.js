@@ -10,6 +10,21 @@
     if (region) region.textContent = message;
   }
 
+  // A message in the page's flash area, like the ones the server shows after a redirect.
+  function notice(message) {
+    var flashes = document.querySelector(".flashes");
+    if (!flashes) {
+      flashes = document.createElement("div");
+      flashes.className = "flashes";
+      flashes.setAttribute("role", "status");
+      document.querySelector("main").prepend(flashes);
+    }
+    var item = document.createElement("p");
+    item.className = "flash flash-error";
+    item.textContent = message;
+    flashes.replaceChildren(item);  // after the region is in the page, so screen readers announce it
+  }
+
   function setVoteState(form, voted, count) {
     var button = form.querySelector(".vote-button");
     var action = form.querySelector('input[name="action"]');
@@ -35,10 +50,12 @@
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken },
       credentials: "same-origin"
     }).then(function (response) {
+      // Too many votes: submitting the form again would only be refused again, so say it on this page.
+      if (response.status === 429) return response.json().then(function (data) { notice(data.detail); });
       if (!response.ok) throw new Error("vote failed: " + response.status);
       return response.json();
     }).then(function (data) {
-      setVoteState(form, data.voted, data.vote_count);
+      if (data) setVoteState(form, data.voted, data.vote_count);
     }).catch(function () {
       HTMLFormElement.prototype.submit.call(form);
     }).finally(function () {

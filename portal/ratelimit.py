@@ -1,0 +1,99 @@
+"""Rate limits: which endpoints are limited, by what, and how long a limited client waits.
+
+Every limit is in RULES below, read from the configuration at request time, so one place shows them all and
+a deployment (or a test) can change any of them. The Limiter is made per app rather than kept in
+extensions.py: Flask-Limiter keeps its on/off switch, storage and route limits on the extension object, so
+one object shared by several apps (the tests make many) would let one app's settings leak into another's.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from flask_login import current_user
+
+# Anonymous POST endpoints of the accounts blueprint that must be limited; the password-reset request is
+# listed under every name it may get, since another part of the portal owns those views.
+PASSWORD_RESET_ENDPOINTS = ("accounts.forgot_password", "accounts.reset_request", "accounts.request_reset",
+                            "accounts.password_reset", "accounts.password_reset_request")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Limit `endpoints` by the limits in config[setting], counted per client address or per account."""
+
+    endpoints: tuple[str, ...]
+    setting: str
+    per_user: bool = False
+    methods: tuple[str, ...] = ("POST",)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(("accounts.login",), "RATELIMIT_SIGN_IN"),
+    Rule(("accounts.signup",), "RATELIMIT_SIGN_UP"),
+    Rule(PASSWORD_RESET_ENDPOINTS, "RATELIMIT_PASSWORD_RESET"),
+    Rule(("ideas.new",), "RATELIMIT_IDEA"),
+    Rule(("ideas.new",), "RATELIMIT_IDEA_PER_USER", per_user=True),
+    Rule(("ideas.comment",), "RATELIMIT_COMMENT"),
+    Rule(("ideas.comment",), "RATELIMIT_COMMENT_PER_USER", per_user=True),
+    Rule(("ideas.vote",), "RATELIMIT_VOTE"),
+    Rule(("ideas.vote",), "RATELIMIT_VOTE_PER_USER", per_user=True),
+    Rule(("search.search", "search.similar"), "RATELIMIT_SEARCH", methods=("GET",)),
+)
+
+DEFAULT_RETRY_AFTER = 60
+
+
+def client_address() -> str:
+    """The client's address; behind a proxy this is right only with PROXY_FIX_X_FOR set (see security.py)."""
+    return request.remote_addr or "unknown"
+
+
+def account_key() -> str:
+    return f"user:{current_user.get_id()}"
+
+
+def _not_signed_in() -> bool:
+    return not current_user.is_authenticated
+
+
+def _setting(name: str) -> Callable[[], str]:
+    return lambda: current_app.config[name]
+
+
+def limited_endpoints(app: Flask) -> set[str]:
+    """The endpoints of `app` that carry at least one rate limit."""
+    return {endpoint for rule in RULES for endpoint in rule.endpoints if endpoint in app.view_functions}
+
+
+def init_rate_limits(app: Flask) -> Limiter:
+    """Make the app's Limiter and wrap the view functions named in RULES; call after the blueprints."""
+    storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL") or "memory://"
+    limiter = Limiter(key_func=client_address, storage_uri=storage, app=app)
+    app.extensions["portal_limiter"] = limiter
+    if not limiter.enabled:
+        return limiter
+    for rule in RULES:
+        decorate = limiter.limit(
+            _setting(rule.setting), methods=[m.lower() for m in rule.methods],
+            key_func=account_key if rule.per_user else client_address,
+            exempt_when=_not_signed_in if rule.per_user else None,
+        )
+        for endpoint in rule.endpoints:
+            if endpoint in app.view_functions:  # wrapping the view: Flask-Limiter checks decorated limits there
+                app.view_functions[endpoint] = decorate(app.view_functions[endpoint])
+    return limiter
+
+
+def seconds_until_reset() -> int | None:
+    """For a request refused by the limiter: seconds until the breached limit's window resets."""
+    limiter: Limiter | None = current_app.extensions.get("portal_limiter")
+    breached = limiter.current_limit if limiter is not None and limiter.enabled else None
+    if breached is None:
+        return None
+    # Truncated like Flask-Limiter's own Retry-After header, so the page and the header agree.
+    return max(1, int(breached.reset_at - time.time()))
