@@ -50,3 +50,14 @@ chromium:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+# The benchmark (issue 7): seeds 1,000 / 10,000 / 100,000 ideas on SQLite and PostgreSQL (cached in bench/data/
+# and as PostgreSQL template databases), serves them with gunicorn as production does, drives them with wrk and
+# writes bench/results/. BENCH_PG_URL is the PostgreSQL database it may drop and recreate (default portal_bench).
+.PHONY: bench bench-quick
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-quick: $(VENV)/.installed
+	$(BIN)/python -m bench.run --quick $(BENCH_ARGS)

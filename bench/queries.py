@@ -1,0 +1,46 @@
+"""SQL statements per request for each measured endpoint, counted in process with Flask's test client."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from bench.load import Endpoint
+from config import normalize_database_url
+
+
+def queries_per_request(url: str, endpoints: list[Endpoint], email: str, password: str, idea_id: int) -> dict:
+    """Each endpoint's statement count on its second request (the first may fill per-process caches)."""
+    from portal import create_app
+    from portal.extensions import db
+
+    # No CSRF, rate limits or form-fill delay: the test client signs in and posts straight away.
+    app = create_app("development", SQLALCHEMY_DATABASE_URI=normalize_database_url(url), WTF_CSRF_ENABLED=False,
+                     RATELIMIT_ENABLED=False, SPAM_MIN_FILL_SECONDS=0)
+    statements: list[str] = []
+
+    def _count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    counts: dict[str, int] = {}
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", _count)
+        anonymous, signed_in = app.test_client(), app.test_client()
+        signed_in.post("/login", data={"email": email, "password": password})
+        for endpoint in endpoints:
+            client = signed_in if endpoint.signed_in else anonymous
+            for _ in range(2):
+                statements.clear()
+                status = _call(client, endpoint, idea_id)
+            counts[endpoint.name] = len(statements) if status < 400 else -status
+        event.remove(db.engine, "before_cursor_execute", _count)
+        db.engine.dispose()
+    return counts
+
+
+def _call(client, endpoint: Endpoint, idea_id: int) -> int:
+    if endpoint.mode == "vote":
+        return client.post(f"/ideas/{idea_id}/vote", data={"action": "add"},
+                           headers={"Accept": "application/json"}).status_code
+    if endpoint.mode == "comment":
+        return client.post(f"/ideas/{idea_id}/comments", data={"body": "Counting queries"}).status_code
+    return client.get(endpoint.path).status_code

@@ -1,0 +1,35 @@
+"""Gunicorn settings for production (and the benchmark): `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Everything comes from the environment; the defaults suit one machine behind a reverse proxy.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+# HOST and PORT are the same variables `make run` reads; GUNICORN_BIND (e.g. unix:/run/portal.sock) wins.
+bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# The usual rule of thumb, two per core plus one: a worker waiting on the database leaves its core to another.
+workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+threads = _int("GUNICORN_THREADS", 1)
+# gthread even with one thread: it keeps connections alive, which the sync worker never does.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Restart a worker after this many requests (0: never), with jitter so they don't all restart at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 10)
+# Access logs usually come from the reverse proxy; GUNICORN_ACCESSLOG=- writes them to stdout as well.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# Trust X-Forwarded-Proto only from the proxy in front (gunicorn also reads FORWARDED_ALLOW_IPS itself).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
