@@ -7,6 +7,7 @@ from flask_talisman import DENY, Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from portal.core.spam import register_spam_checks
 from portal.core.text import MAX_ID
 
 # Scripts only from our own files (or a tag carrying this request's nonce: csp_nonce() in templates); no
@@ -46,6 +47,13 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class _Talisman(Talisman):
+    """Talisman, except that a Referrer-Policy a view set itself stays (the unsubscribe pages use no-referrer)."""
+
+    def _set_referrer_policy_headers(self, headers) -> None:
+        headers.setdefault("Referrer-Policy", self.referrer_policy)
+
+
 def _add_extra_headers(response: Response) -> Response:
     for name, value in EXTRA_HEADERS.items():
         response.headers[name] = value
@@ -67,7 +75,7 @@ def register_security(app: Flask) -> None:
     _trust_proxy(app)
     hsts = int(app.config.get("HSTS_SECONDS", 0) or 0)
     # A Talisman per app: it keeps its options on the object, and tests build several apps.
-    talisman = Talisman()
+    talisman = _Talisman()
     talisman.init_app(
         app,
         force_https=bool(app.config.get("FORCE_HTTPS")),
@@ -86,3 +94,4 @@ def register_security(app: Flask) -> None:
     )
     app.extensions["talisman"] = talisman
     app.after_request(_add_extra_headers)
+    register_spam_checks(app)

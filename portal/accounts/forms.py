@@ -17,13 +17,14 @@ from wtforms.validators import InputRequired, Length
 
 from portal.accounts.services import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 from portal.core.forms import Text
+from portal.core.spam import GuardedForm
 from portal.permissions import Role
 
 _PASSWORD_LENGTH = Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
                           message=f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters.")
 
 
-class SignupForm(FlaskForm):
+class SignupForm(GuardedForm):
     email = EmailField("Email", validators=[Text(min_len=3, max_len=254)])
     display_name = StringField("Display name", validators=[Text(min_len=1, max_len=NAME_MAX)],
                                description="Shown beside your ideas and comments.")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
 from portal.core.forms import Text
+from portal.core.spam import GuardedForm
 from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN
 
 
@@ -20,7 +20,7 @@ class PrototypeChoiceField(SelectField):
             raise ValidationError("That prototype is not open for feedback. Choose one from the list.") from exc
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(GuardedForm):
     prototype = PrototypeChoiceField("Prototype", choices=[], validate_choice=True,
                             validators=[InputRequired("Choose the prototype this idea is about.")],
                             description="Which prototype is this idea about?")
@@ -30,6 +30,6 @@ class IdeaForm(FlaskForm):
                          description="What problem does it solve, and for whom? Markdown is supported.")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(GuardedForm):
     body = TextAreaField("Comment", validators=[Text(min_len=1, max_len=COMMENT_MAX, multiline=True)])
     parent_id = HiddenField()

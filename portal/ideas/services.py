@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN, Comment, Idea, Vote
 from portal.ideas.trending import trending_weight
 from portal.markup import plain_text
+from portal.moderation.links import check_links
 from portal.moderation.services import needs_approval
 from portal.notifications import events
 from portal.notifications.follows import auto_follow
@@ -62,6 +63,7 @@ def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -
     require(can_submit_idea(actor, prototype), "This prototype is not open for feedback.")
     now = utcnow()
     fields, mentions = _idea_fields(title, body)
+    check_links(actor, fields["body_html"])
     idea = Idea(product_id=prototype.product_id, prototype_id=prototype.id, author_id=actor.id, created_at=now,
                 vote_count=1, trending_score=trending_weight(now), status_id=initial_status().id,
                 pending_approval=needs_approval(actor), **fields)
@@ -83,6 +85,7 @@ def edit_idea(actor: User, idea: Idea, title: str, body: str = "") -> Idea:
     """Change an idea's title and description; it is marked as edited."""
     require(can_edit_idea(actor, idea))
     fields, mentions = _idea_fields(title, body, idea)
+    check_links(actor, fields["body_html"])
     if fields["title"] != idea.title or fields["body"] != idea.body:
         if actor.id != idea.author_id:  # the team editing someone's words is on the record
             record(actor, "idea.edit", idea, idea.title, before={"title": idea.title, "body": idea.body},
@@ -210,6 +213,7 @@ def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = Non
             raise ValidationError({"body": "That comment was deleted, so it can't be replied to."})
     now = utcnow()
     body_html, mentions = render_with_mentions(body, "body", idea)
+    check_links(actor, body_html)
     comment = Comment(idea_id=idea.id, author_id=actor.id, parent_id=parent.id if parent else None,
                       body=body, body_html=body_html, created_at=now, pending_approval=needs_approval(actor))
     db.session.add(comment)
@@ -230,6 +234,7 @@ def edit_comment(actor: User, comment: Comment, body: str) -> Comment:
     if body != comment.body:
         idea = db.session.get(Idea, comment.idea_id)
         body_html, mentions = render_with_mentions(body, "body", idea)
+        check_links(actor, body_html)
         newly_mentioned = mentions.ids - stored_mention_ids(comment.body, idea)
         comment.body, comment.body_html = body, body_html
         comment.edited_at = utcnow()

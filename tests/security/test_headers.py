@@ -288,3 +288,15 @@ def test_gunicorn_names_itself_without_a_version(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_page_may_ask_for_a_stricter_referrer_policy(make_app):
+    instance = make_app()
+
+    @instance.get("/private")
+    def private():
+        return "secret path", 200, {"Referrer-Policy": "no-referrer"}
+
+    response = instance.test_client().get("/private")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "Content-Security-Policy" in response.headers
