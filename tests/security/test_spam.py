@@ -244,6 +244,5 @@ def test_a_refused_comment_says_why_beside_the_field(app, client, auth):
 
 def test_the_allowance_is_configurable(make_app, app):
     strict = make_app(LINKS_WITHOUT_STANDING=0)
-    with strict.app_context():
-        with pytest.raises(ValidationError, match="at most 0 links"):
-            services.submit_idea(make_user(), make_prototype(), "Even one link", "https://example.org")
+    with strict.app_context(), pytest.raises(ValidationError, match="at most 0 links"):
+        services.submit_idea(make_user(), make_prototype(), "Even one link", "https://example.org")
