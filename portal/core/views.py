@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask_login import current_user
 from sqlalchemy import select, text
@@ -11,7 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from portal.extensions import db
 from portal.ideas.queries import idea_list, voted_idea_ids
-from portal.prototypes.covers import MIMETYPES
+from portal.prototypes.covers import COVER_NAME, MIMETYPES
 from portal.prototypes.models import Product
 
 bp = Blueprint("core", __name__)
@@ -39,10 +41,12 @@ def healthz():
 
 @bp.get("/media/covers/<name>")
 def cover(name: str):
-    ext = name.rsplit(".", 1)[-1]
-    if ext not in MIMETYPES or "/" in name or name.startswith("."):
+    # Only names store_cover() makes (32 hex digits and our extension) are served, so no "..", separator,
+    # NUL or odd encoding ever reaches the file system; send_from_directory's safe_join is a second guard.
+    if not COVER_NAME.fullmatch(name):
         raise NotFound()
-    folder = f"{current_app.config['UPLOAD_FOLDER']}/covers"
-    response = send_from_directory(folder, name, mimetype=MIMETYPES[ext], max_age=365 * 24 * 3600)
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "covers"
+    response = send_from_directory(folder, name, mimetype=MIMETYPES[name.rsplit(".", 1)[1]],
+                                   max_age=365 * 24 * 3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

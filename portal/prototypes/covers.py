@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import uuid
 import warnings
 from pathlib import Path
@@ -17,6 +18,8 @@ MAX_PIXELS = 40_000_000
 MAX_WIDTH = 1600
 FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "WEBP": ("webp", "image/webp")}
 MIMETYPES = {ext: mime for ext, mime in FORMATS.values()}
+# The names store_cover() gives files; the media route serves nothing else.
+COVER_NAME = re.compile(r"[0-9a-f]{32}\.(?:" + "|".join(MIMETYPES) + ")")
 
 
 def _open_verified(data: bytes) -> Image.Image:
