@@ -251,9 +251,10 @@
     textarea.mentions = new Mentions(textarea);
   }
 
-  // Reply boxes open later inside <details>; enhancing on first focus covers them without a scan per click.
-  document.addEventListener("focusin", function (event) {
-    if (event.target.matches && event.target.matches("textarea[data-mentions]")) enhance(event.target);
-  });
-  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-mentions]"), enhance);
+  // Enhanced on first focus: a page with a hundred reply boxes builds lists only for those someone types in.
+  function enhanceIfMentions(element) {
+    if (element && element.matches && element.matches("textarea[data-mentions]")) enhance(element);
+  }
+  document.addEventListener("focusin", function (event) { enhanceIfMentions(event.target); });
+  enhanceIfMentions(document.activeElement);  // focused (autofocus, or the reader was quick) before this ran
 })();
