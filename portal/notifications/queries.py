@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, exists, func, literal, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -44,10 +44,6 @@ def unread_count(user: Any) -> int:
     unread = (select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
               .limit(BADGE_CAP).subquery())
     return db.session.scalar(select(func.count()).select_from(unread)) or 0
-
-
-def has_notifications(user: User) -> bool:
-    return bool(db.session.scalar(select(exists().where(Notification.user_id == user.id))))
 
 
 def notifications_page(user: User, page: int, per_page: int = PER_PAGE) -> Page:

@@ -98,7 +98,8 @@ def preferences():
 
 
 def _token_page(template: str, status: int = 200, **context: object):
-    # The unsubscribe token is in the path; links followed from the page must not carry it in Referer.
+    # The unsubscribe token is in the path; links followed from the page must not carry it in Referer (the
+    # templates say so in a <meta> too, which holds even where a site-wide header policy overrides this one).
     return render_template(template, **context), status, {"Referrer-Policy": "no-referrer"}
 
 
