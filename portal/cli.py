@@ -53,6 +53,7 @@ def rerender_markup_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from portal.core.backup import backup_command, restore_command
     from portal.notifications.cli import notifications_cli
 
     app.cli.add_command(users_cli)
@@ -60,3 +61,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(rerender_markup_command)
     app.cli.add_command(seed_synthetic_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
