@@ -43,6 +43,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
 def _init_extensions(app: Flask) -> None:
     from portal.accounts.models import Guest, User
+    from portal.accounts.services import user_for_session
     from portal.extensions import csrf, db, login_manager, mail, migrate
 
     db.init_app(app)
@@ -56,10 +57,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        # A ban takes effect at the banned person's next request.
-        return user if user is not None and user.is_active else None
+    def _load_user(session_id: str) -> User | None:
+        # The session and remember-me cookies carry "<id>:<session version>" (User.get_id): signing out, a new
+        # password, a role change, a ban or a new address raises the version and old cookies stop working.
+        return user_for_session(session_id)
 
 
 def _import_models() -> None:

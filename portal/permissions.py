@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING, Any
 
+from flask import current_app, has_app_context
+
 from portal.errors import PermissionDenied
 
 if TYPE_CHECKING:
@@ -44,6 +46,21 @@ def _active(user: Any) -> bool:
     return _signed_in(user) and not getattr(user, "is_banned", False)
 
 
+def email_verification_required() -> bool:
+    """Whether new addresses must be confirmed before posting (the REQUIRE_EMAIL_VERIFICATION setting)."""
+    return has_app_context() and bool(current_app.config.get("REQUIRE_EMAIL_VERIFICATION"))
+
+
+def _verified(user: Any) -> bool:
+    """The account's address is confirmed, or the site does not ask for that."""
+    return getattr(user, "email_verified_at", None) is not None or not email_verification_required()
+
+
+def needs_email_verification(user: Any) -> bool:
+    """Signed in, but may only read until the emailed link is opened: the banner with "send it again" shows."""
+    return _active(user) and not _verified(user)
+
+
 def _designer_or_admin(user: Any) -> bool:
     return _active(user) and _role(user) in (Role.DESIGNER, Role.ADMIN)
 
@@ -76,7 +93,7 @@ def can_view_idea(user: Any, idea: Idea) -> bool:
 
 
 def can_submit_idea(user: Any, prototype: Prototype) -> bool:
-    return _active(user) and prototype.open_for_feedback
+    return _active(user) and _verified(user) and prototype.open_for_feedback
 
 
 def can_edit_idea(user: Any, idea: Idea) -> bool:
@@ -94,11 +111,11 @@ def voting_frozen(idea: Idea) -> bool:
 
 
 def can_vote(user: Any, idea: Idea) -> bool:
-    return _active(user) and can_view_idea(user, idea) and not voting_frozen(idea)
+    return _active(user) and _verified(user) and can_view_idea(user, idea) and not voting_frozen(idea)
 
 
 def can_comment(user: Any, idea: Idea) -> bool:
-    if not _active(user) or not can_view_idea(user, idea) or idea.merged_into_id is not None:
+    if not _active(user) or not _verified(user) or not can_view_idea(user, idea) or idea.merged_into_id is not None:
         return False
     return not idea.comments_locked or is_team(user)
 
@@ -185,6 +202,12 @@ def can_watch_products(user: Any) -> bool:
 
 
 def can_receive_email(user: Any) -> bool:
+    """Notifications and digests: never to an address its owner has not confirmed (where confirming is asked)."""
+    return can_receive_account_email(user) and _verified(user)
+
+
+def can_receive_account_email(user: Any) -> bool:
+    """Mail about the account itself (confirm the address, reset the password) reaches unconfirmed addresses."""
     return bool(getattr(user, "email", "")) and not getattr(user, "is_banned", False)
 
 
@@ -220,5 +243,5 @@ def require(allowed: bool, message: str = "") -> None:
 
 JINJA_PREDICATES = {
     name: obj for name, obj in dict(globals()).items()
-    if name.startswith("can_") or name in ("is_team", "voting_frozen")
+    if name.startswith("can_") or name in ("is_team", "voting_frozen", "needs_email_verification")
 }

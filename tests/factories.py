@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from portal.accounts.models import User
+from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas import services as idea_services
 from portal.ideas.models import Comment, Idea
@@ -33,10 +34,11 @@ def _saved(obj: Any) -> Any:
     return obj
 
 
-def make_user(role: str = "customer", email: str | None = None, display_name: str | None = None) -> User:
+def make_user(role: str = "customer", email: str | None = None, display_name: str | None = None, *,
+              verified: bool = True) -> User:
     n = next(_seq)
     return _saved(User(email=email or f"person{n}@example.com", display_name=display_name or f"Person {n}",
-                       role=role, password_hash=_PASSWORD_HASH))
+                       role=role, password_hash=_PASSWORD_HASH, email_verified_at=utcnow() if verified else None))
 
 
 def make_product(name: str | None = None) -> Product:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from portal import permissions
 from portal.accounts.models import Guest, User
@@ -49,6 +50,22 @@ def _banned(user: Any) -> Any:
     if isinstance(user, User):
         user.banned_at = WHEN
     return user
+
+
+def _confirmed(user: Any) -> Any:
+    if isinstance(user, User):
+        user.email_verified_at = WHEN
+    return user
+
+
+# An app whose only setting is that addresses must be confirmed; the actors above have unconfirmed addresses.
+_CONFIRMING = Flask("confirming")
+_CONFIRMING.config["REQUIRE_EMAIL_VERIFICATION"] = True
+
+
+def _confirming(check: Callable[[], bool]) -> bool:
+    with _CONFIRMING.app_context():
+        return check()
 
 
 def _prototype(open_for_feedback: bool) -> Prototype:
@@ -157,6 +174,41 @@ MATRIX: dict[str, tuple[str, Callable[[Any], bool], tuple[bool, ...]]] = {
         "can_manage_users", lambda u: permissions.can_manage_users(_banned(u)), (N, N, N, N, N)),
     "banned person votes": (
         "can_vote", lambda u: permissions.can_vote(_banned(u), _idea(OTHER_ID)), (N, N, N, N, N)),
+    # Where addresses must be confirmed, an unconfirmed account reads but does not post, vote or comment.
+    "submit idea, address unconfirmed, confirming required": (
+        "can_submit_idea", lambda u: _confirming(lambda: permissions.can_submit_idea(u, _prototype(True))),
+        (N, N, N, N, N)),
+    "submit idea, address confirmed, confirming required": (
+        "can_submit_idea", lambda u: _confirming(lambda: permissions.can_submit_idea(_confirmed(u), _prototype(True))),
+        (N, Y, Y, Y, Y)),
+    "vote, address unconfirmed, confirming required": (
+        "can_vote", lambda u: _confirming(lambda: permissions.can_vote(u, _idea(OTHER_ID))), (N, N, N, N, N)),
+    "vote, address confirmed, confirming required": (
+        "can_vote", lambda u: _confirming(lambda: permissions.can_vote(_confirmed(u), _idea(OTHER_ID))),
+        (N, Y, Y, Y, Y)),
+    "comment, address unconfirmed, confirming required": (
+        "can_comment", lambda u: _confirming(lambda: permissions.can_comment(u, _idea(OTHER_ID))), (N, N, N, N, N)),
+    "comment, address confirmed, confirming required": (
+        "can_comment", lambda u: _confirming(lambda: permissions.can_comment(_confirmed(u), _idea(OTHER_ID))),
+        (N, Y, Y, Y, Y)),
+    "receive email, address unconfirmed, confirming required": (
+        "can_receive_email", lambda u: _confirming(lambda: permissions.can_receive_email(u)), (N, N, N, N, N)),
+    "receive email, address confirmed, confirming required": (
+        "can_receive_email", lambda u: _confirming(lambda: permissions.can_receive_email(_confirmed(u))),
+        (N, Y, Y, Y, Y)),
+    "receive account email, address unconfirmed, confirming required": (
+        "can_receive_account_email", lambda u: _confirming(lambda: permissions.can_receive_account_email(u)),
+        (N, Y, Y, Y, Y)),
+    "receive account email when banned": (
+        "can_receive_account_email", lambda u: permissions.can_receive_account_email(_banned(u)), (N, N, N, N, N)),
+    "asked to confirm the address, unconfirmed, confirming required": (
+        "needs_email_verification", lambda u: _confirming(lambda: permissions.needs_email_verification(u)),
+        (N, Y, Y, Y, Y)),
+    "asked to confirm the address, confirmed, confirming required": (
+        "needs_email_verification",
+        lambda u: _confirming(lambda: permissions.needs_email_verification(_confirmed(u))), (N, N, N, N, N)),
+    "asked to confirm the address, unconfirmed, confirming not required": (
+        "needs_email_verification", lambda u: permissions.needs_email_verification(u), (N, N, N, N, N)),
 }
 
 CASES = [

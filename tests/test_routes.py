@@ -14,6 +14,11 @@ PUBLIC_POST = {
     "accounts.signup",  # so is creating an account
     "accounts.logout",  # harmless when signed out: it just redirects home
     "notifications.unsubscribe",  # the signed token in the link authorises it (RFC 8058 one-click, no cookies)
+    "accounts.forgot_password",  # for people who cannot sign in; it says the same whether or not an account exists
+    # Emailed links: the signed token authorises them, and they may be opened on a device that is not signed in.
+    "accounts.confirm_verification",
+    "accounts.reset_password",
+    "accounts.apply_email_change",
 }
 
 

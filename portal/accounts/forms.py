@@ -57,5 +57,20 @@ class PasswordForm(FlaskForm):
                                                              _PASSWORD_LENGTH])
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[Text(min_len=3, max_len=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[InputRequired("Choose a new password."), _PASSWORD_LENGTH],
+                             description=f"At least {PASSWORD_MIN} characters.")
+
+
+class EmailChangeForm(FlaskForm):
+    new_email = EmailField("New email address", validators=[Text(min_len=3, max_len=254)])
+    password = PasswordField("Current password", validators=[InputRequired("Enter your current password.")],
+                             description="So that nobody else at this computer can move your account.")
+
+
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=[SelectChoice(r.value, r.label) for r in Role])

@@ -38,6 +38,25 @@ class User(UserMixin, db.Model):
     ban_reason: Mapped[str] = mapped_column(String(200), default="")
     # Posting, voting and commenting follow the idea unless the person turned that off.
     auto_follow: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    # Part of every session and remember-me cookie (see get_id): raising it ends all of the account's sessions.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Set when the person opened a link sent to `email`; until then, where the site requires it, they only read.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def get_id(self) -> str:
+        """Flask-Login's id, kept in the session and the remember-me cookie: a cookie from before the last
+        version bump names an old version, and the user loader turns it away."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Sign the account out everywhere at their next request (inside the caller's transaction).
+
+        A SQL expression, not `+= 1` in Python, so two bumps at once both count."""
+        self.session_version = User.session_version + 1
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_banned(self) -> bool:
@@ -62,6 +81,24 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class SignInThrottle(db.Model):
+    """Recent failed sign-ins for one email address or one client address, and the lock they earned.
+
+    In the database, so every server process sees the same counts and a restart forgets nothing. The key is
+    an HMAC of the address, not the address: people type passwords into the email field, and client
+    addresses are personal data."""
+
+    __tablename__ = "sign_in_throttle"
+    __table_args__ = (CheckConstraint("scope IN ('account', 'address')", name="scope"),)
+
+    scope: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After this the row means nothing any more: counting starts afresh and a purge may delete it.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Guest(AnonymousUserMixin):

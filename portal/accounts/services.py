@@ -1,23 +1,30 @@
-"""Account use cases: sign-up, sign-in check, profile, password and role changes."""
+"""Account use cases: sign-up, sign-in and sign-out, sessions, profile, password and role changes."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal.accounts import mail, throttle
 from portal.accounts.models import User
 from portal.audit.services import record
+from portal.core.models import utcnow
 from portal.core.text import clean_text
 from portal.errors import ValidationError
 from portal.extensions import db
-from portal.permissions import Role, can_manage_users, require
+from portal.permissions import Role, can_manage_users, email_verification_required, require
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 200
 NAME_MAX = 60
 # Checked against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+# One answer for an unknown email and a wrong password, so sign-in never tells which addresses have accounts.
+SIGN_IN_FAILED = "That email and password don't match an account."
+TAKEN = "An account with this email already exists. Try signing in."
 
 
 def normalize_email(raw: str | None) -> str:
@@ -30,7 +37,7 @@ def normalize_email(raw: str | None) -> str:
     return checked.normalized.lower()
 
 
-def _check_password(password: str | None, field: str = "password") -> str:
+def check_new_password(password: str | None, field: str = "password") -> str:
     password = password or ""
     if len(password) < PASSWORD_MIN:
         raise ValidationError({field: f"Use at least {PASSWORD_MIN} characters."})
@@ -48,15 +55,16 @@ def get_user_by_email(email: str) -> User | None:
 def _new_user(email: str, display_name: str, password: str, role: Role) -> User:
     email = normalize_email(email)
     name = clean_text(display_name, "display_name", min_len=1, max_len=NAME_MAX)
-    password = _check_password(password)
+    password = check_new_password(password)
     existing = get_user_by_email(email)
     if existing is not None and existing.is_contact:
-        # The team recorded this person's feedback before they signed up: the account becomes theirs.
-        existing.display_name, existing.is_contact = name, False
+        # The team recorded this person's feedback before they signed up: the account becomes theirs. The team
+        # typed the address, so it is not confirmed by that.
+        existing.display_name, existing.is_contact, existing.email_verified_at = name, False, None
         existing.password_hash = generate_password_hash(password, method="scrypt")
         return existing
     if existing is not None:
-        raise ValidationError({"email": "An account with this email already exists. Try signing in."})
+        raise ValidationError({"email": TAKEN})
     user = User(
         email=email, display_name=name, role=role.value,
         password_hash=generate_password_hash(password, method="scrypt"),
@@ -72,16 +80,92 @@ def register_user(email: str, display_name: str, password: str, role: Role = Rol
         db.session.commit()
     except IntegrityError as exc:  # a concurrent sign-up with the same address won the race
         db.session.rollback()
-        raise ValidationError({"email": "An account with this email already exists. Try signing in."}) from exc
+        raise ValidationError({"email": TAKEN}) from exc
     return user
 
 
+@dataclass(frozen=True)
+class SignUp:
+    """What sign-up did: `user` is the account to sign in now, or None for "check your email"."""
+
+    user: User | None
+
+
+def sign_up(email: str, display_name: str, password: str) -> SignUp:
+    """Create an account. Where addresses must be confirmed, send the confirmation link and sign nobody in;
+    an address with an account already gets a notice instead, and the answer is the same either way, so sign-up
+    tells no one which addresses have accounts. Otherwise the new account is signed in at once."""
+    if not email_verification_required():
+        return SignUp(register_user(email, display_name, password))
+    email = normalize_email(email)
+    existing = get_user_by_email(email)
+    if existing is not None and not existing.is_contact:
+        clean_text(display_name, "display_name", min_len=1, max_len=NAME_MAX)
+        check_new_password(password)
+        generate_password_hash(password, method="scrypt")  # the work a new account costs: the time says nothing
+        mail.send_signup_attempt(existing)
+        db.session.commit()
+        return SignUp(None)
+    user = _new_user(email, display_name, password, Role.CUSTOMER)
+    db.session.flush()
+    mail.send_verification(user)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent sign-up with the same address won the race: its owner has the link
+        db.session.rollback()
+    return SignUp(None)
+
+
 def authenticate(email: str | None, password: str | None) -> User | None:
-    """Return the user when the email and password match; same work for unknown emails."""
+    """Return the user when the email and password match. The same scrypt work whether or not the account exists
+    (contacts, whose password is unusable, included), so the time taken says nothing either."""
     user = get_user_by_email(email or "")
-    password_hash = user.password_hash if user else _DUMMY_HASH
-    ok = check_password_hash(password_hash, password or "")
-    return user if user is not None and ok else None
+    usable = user is not None and not user.is_contact
+    ok = check_password_hash(user.password_hash if usable else _DUMMY_HASH, password or "")
+    return user if usable and ok else None
+
+
+def sign_in(email: str | None, password: str | None, address: str | None) -> User:
+    """Check a sign-in attempt from a client address under the brute-force throttle.
+
+    Returns the user; raises throttle.Throttled while the email or the address is locked (checked before the
+    password, so a lock cannot be used to guess it), or ValidationError for a failure, which is counted."""
+    email = (email or "").strip().lower()
+    wait = throttle.retry_after(email, address)
+    if wait:
+        db.session.rollback()
+        raise throttle.Throttled(wait)
+    user = authenticate(email, password)
+    if user is None:
+        throttle.record_failure(email, address)
+        db.session.commit()
+        raise ValidationError({"sign_in": SIGN_IN_FAILED})
+    if user.is_banned:  # the password was right, so this tells only its owner
+        raise ValidationError({"sign_in": "This account has been suspended by the portal's admins."})
+    if throttle.clear_account(email):
+        db.session.commit()
+    return user
+
+
+def sign_out(user: User) -> None:
+    """End every session of the account, this one included: a saved session or remember-me cookie replayed
+    later names the old session version and is turned away. ("Sign out everywhere" is the same call.)"""
+    user.end_sessions()
+    db.session.commit()
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The user a session or remember-me cookie names ("<id>:<session version>"), if it is still valid.
+
+    Called on every request: a stale version (signed out, password changed, role changed, banned, email
+    changed) or an inactive account yields nobody."""
+    user_id, _, version = session_id.partition(":")
+    if not all(part.isascii() and part.isdigit() and len(part) <= 10 for part in (user_id, version)):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
 
 
 def update_profile(actor: User, *, display_name: str, company: str = "", job_title: str = "", bio: str = "",
@@ -105,11 +189,13 @@ def update_profile(actor: User, *, display_name: str, company: str = "", job_tit
 
 
 def change_password(actor: User, current: str, new: str) -> User:
-    """Replace the actor's password after checking the current one."""
+    """Replace the actor's password after checking the current one; every session of the account ends (the
+    caller signs the acting one in again)."""
     if not check_password_hash(actor.password_hash, current or ""):
         raise ValidationError({"current_password": "That is not your current password."})
-    new = _check_password(new, "new_password")
+    new = check_new_password(new, "new_password")
     actor.password_hash = generate_password_hash(new, method="scrypt")
+    actor.end_sessions()
     db.session.commit()
     return actor
 
@@ -129,6 +215,7 @@ def set_role(actor: User, user: User, role: str) -> User:
     if user.role != new_role.value:
         record(actor, "user.role", user, f"{user.email} → {new_role.value}", before={"role": user.role},
                after={"role": new_role.value})
+        user.end_sessions()  # the person signs in again under the new role
     user.role = new_role.value
     db.session.commit()
     return user
@@ -138,10 +225,13 @@ def make_admin(email: str, password: str | None = None, display_name: str | None
     """Promote an existing account to admin or create one; returns (user, created)."""
     user = get_user_by_email(email)
     if user is not None:
-        user.role = Role.ADMIN.value
+        if user.role != Role.ADMIN.value:
+            user.role = Role.ADMIN.value
+            user.end_sessions()
         db.session.commit()
         return user, False
     name = display_name or email.split("@", 1)[0]
     user = _new_user(email, name, password or "", Role.ADMIN)
+    user.email_verified_at = utcnow()  # typed by the operator on the server, not by a stranger on the web
     db.session.commit()
     return user, True

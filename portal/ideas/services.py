@@ -30,6 +30,7 @@ from portal.permissions import (
     can_edit_idea,
     can_submit_idea,
     can_vote,
+    needs_email_verification,
     require,
 )
 from portal.prototypes.models import Prototype
@@ -60,7 +61,8 @@ def _idea_fields(title: str, body: str, idea: Idea | None = None) -> tuple[dict[
 
 def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -> Idea:
     """Post an idea against a prototype; it starts with its author's vote."""
-    require(can_submit_idea(actor, prototype), "This prototype is not open for feedback.")
+    require(can_submit_idea(actor, prototype), "Confirm your email address first: open the link we sent you."
+            if needs_email_verification(actor) else "This prototype is not open for feedback.")
     now = utcnow()
     fields, mentions = _idea_fields(title, body)
     check_links(actor, fields["body_html"])

@@ -170,6 +170,7 @@ def ban_user(actor: User, user: User, reason: str, hide_content: bool = False) -
     require(can_ban(actor, user), "Admins can't ban themselves.")
     reason = _reason(reason)
     user.banned_at, user.ban_reason = utcnow(), reason
+    user.end_sessions()  # signed out now, and still signed out should the ban be lifted
     hidden = 0
     if hide_content:
         marker = f"{BAN_REASON_PREFIX}: {reason}"[:REASON_MAX]

@@ -10,13 +10,18 @@ from portal.extensions import db
 from portal.notifications.models import Event, OutboxMessage
 from portal.notifications.text import one_line
 from portal.notifications.tokens import ALL, make_token
-from portal.permissions import can_receive_email
+from portal.permissions import can_receive_account_email, can_receive_email
 
 
 def enqueue(user: User | None, kind: str, subject: str, template: str, *, to_address: str | None = None,
-            unsubscribe_event: Event | str | None = None, **context: object) -> OutboxMessage | None:
-    """Render `template` (.txt and .html) into an outbox row; the worker sends it after commit."""
-    if user is not None and not can_receive_email(user):
+            unsubscribe_event: Event | str | None = None, account_mail: bool = False,
+            **context: object) -> OutboxMessage | None:
+    """Render `template` (.txt and .html) into an outbox row; the worker sends it after commit.
+
+    `account_mail` is about the account itself (confirm an address, reset a password): it goes out before the
+    address is confirmed, where notifications do not."""
+    allowed = can_receive_account_email if account_mail else can_receive_email
+    if user is not None and not allowed(user):
         return None
     address = to_address or (user.email if user else "")
     if not address:

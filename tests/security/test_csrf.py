@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import event, func, select, text
 
+from portal.accounts import tokens
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea
@@ -114,6 +115,15 @@ def _first_id(model) -> int:
     return db.session.scalar(select(func.min(model.id))) or 1
 
 
+def _link_token(endpoint: str) -> str | None:
+    """Working tokens for the emailed account links (confirm an address, reset a password, change an address)."""
+    user = db.session.get(User, _first_id(User))
+    makers = {"accounts.verify_email": lambda: tokens.verification_token(user),
+              "accounts.reset_password": lambda: tokens.reset_token(user),
+              "accounts.confirm_email_change": lambda: tokens.email_change_token(user, "new-address@example.com")}
+    return makers[endpoint]() if endpoint in makers else None
+
+
 def _arguments(rule) -> dict[str, object]:
     """Real ids and slugs from the seeded data, so each GET reaches its real page rather than a 404."""
     from portal.notifications.tokens import make_token
@@ -125,7 +135,7 @@ def _arguments(rule) -> dict[str, object]:
         "filename": "css/portal.css", "name": "0123456789abcdef0123456789abcdef.png",
         "slug": (db.session.scalar(select(Prototype.slug).limit(1)) if rule.rule.startswith("/prototypes")
                  else db.session.scalar(select(Product.slug).limit(1))),
-        "token": make_token(_first_id(User)),
+        "token": _link_token(rule.endpoint) or make_token(_first_id(User)),
     }
     for name in rule.arguments:
         if name not in values and name.endswith("_id"):
