@@ -16,10 +16,8 @@ from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_login import current_user
 
-# Anonymous POST endpoints of the accounts blueprint that must be limited; the password-reset request is
-# listed under every name it may get, since another part of the portal owns those views.
-PASSWORD_RESET_ENDPOINTS = ("accounts.forgot_password", "accounts.reset_password", "accounts.reset_request",
-                            "accounts.request_reset", "accounts.password_reset", "accounts.password_reset_request")
+# Asking for a reset link (mail to anyone's address) and setting a new password with one: both anonymous.
+PASSWORD_RESET_ENDPOINTS = ("accounts.forgot_password", "accounts.reset_password")
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,15 @@ def test_every_anonymous_accounts_form_is_limited(app):
     assert not missing, f"add these to portal/ratelimit.py RULES: {sorted(missing)}"
     assert {"accounts.login", "accounts.signup", "ideas.new", "ideas.comment", "ideas.vote",
             "search.search"} <= limited_endpoints(app)
-    assert PASSWORD_RESET_ENDPOINTS  # listed ahead of the views that will carry them
+    assert set(PASSWORD_RESET_ENDPOINTS) <= limited_endpoints(app)
+
+
+def test_password_reset_requests_are_limited(make_app):
+    client = _limited(make_app, RATELIMIT_PASSWORD_RESET="2 per hour").test_client()
+    for _ in range(2):
+        assert client.post("/password/forgot", data={"email": "someone@example.org"}).status_code in (200, 302)
+
+    _assert_limited_page(client.post("/password/forgot", data={"email": "someone@example.org"}))
 
 
 # 429 from other code ------------------------------------------------------------------------------------------
