@@ -257,3 +257,11 @@ def test_two_app_instances_share_one_limit_through_redis(make_app):
     finally:
         for key in redis_client.scan_iter(f"*{prefix}*"):
             redis_client.delete(key)
+
+
+def test_when_redis_is_down_limits_are_counted_in_memory_instead_of_failing(make_app, caplog):
+    client = _limited(make_app, REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_SEARCH="2 per minute").test_client()
+
+    statuses = [client.get("/search?q=x").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
