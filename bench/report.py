@@ -98,6 +98,8 @@ def markdown(result: dict) -> str:
              "Reproduce: `make bench-quick` (1,000 and 10,000 ideas) or `make bench` (also 100,000).", ""]
     for run in result["runs"]:
         lines += _run_table(run)
+    for failure in result.get("failed", []):
+        lines += [f"## {failure['db']}, {failure['size']:,} ideas: FAILED", "", f"    {failure['error']}", ""]
     lines += ["## Budgets", "", "| database | check | endpoint | measured | budget | result |",
               "|---|---|---|---|---|---|"]
     lines += [f"| {c['db']} | {c['rule']} | {c['endpoint']} | {c['measured']} | {c['budget']} | "

@@ -55,8 +55,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
                         help="the PostgreSQL database to recreate for each run (default %(default)s)")
     parser.add_argument("--port", type=int, default=8910)
+    parser.add_argument("--name", help="results file name in bench/results/ (default: quick, full or custom)")
     args = parser.parse_args()
     args.mode = "quick" if args.quick else ("custom" if args.sizes else "full")
+    args.name = args.name or args.mode
     args.sizes = args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES)
     args.duration = args.duration or (3 if args.quick else 10)
     return args
@@ -67,16 +69,29 @@ def main() -> None:
     ensure_wrk()
     settings = LoadSettings(duration=args.duration, connections=args.connections, threads=args.threads)
     started = time.monotonic()
-    runs = [measure(db, size, args, settings) for db in args.dbs for size in args.sizes]
-    result = {"meta": _meta(args), "runs": runs}
-    result["checks"] = [asdict(check) for check in checks(runs)]
+    result: dict = {"meta": _meta(args), "runs": [], "failed": []}
+    for db in args.dbs:
+        for size in args.sizes:
+            try:
+                result["runs"].append(measure(db, size, args, settings))
+            except Exception as exc:  # noqa: BLE001 - one broken combination must not lose the others' figures
+                print(f"   FAILED: {exc}", flush=True)
+                result["failed"].append({"db": db, "size": size, "error": str(exc)})
+            _write(args.name, result, started, final=False)
+    _write(args.name, result, started, final=True)
+
+
+def _write(name: str, result: dict, started: float, final: bool) -> None:
+    """The report so far (after each combination, so a crash keeps what was measured), and at the end."""
+    result["checks"] = [asdict(check) for check in checks(result["runs"])]
     result["meta"]["seconds"] = round(time.monotonic() - started)
     report = markdown(result)
-    print("\n" + report)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{args.mode}.md").write_text(report)
-    (RESULTS / f"{args.mode}.json").write_text(json.dumps(result, indent=2) + "\n")
-    print(f"Written to bench/results/{args.mode}.md and .json in {result['meta']['seconds']} s.")
+    (RESULTS / f"{name}.md").write_text(report)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    if final:
+        print("\n" + report)
+        print(f"Written to bench/results/{name}.md and .json in {result['meta']['seconds']} s.")
 
 
 def measure(db: str, size: int, args: argparse.Namespace, settings: LoadSettings) -> dict:
