@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_date
 
 from portal.ratelimit import DEFAULT_RETRY_AFTER, seconds_until_reset
 
@@ -95,7 +97,10 @@ def _retry_after(exc: HTTPException) -> int:
     if exc.response is not None:
         headers.update(exc.response.headers)
     value = str(headers.get("Retry-After", "")).strip()
-    return int(value) if value.isdigit() else DEFAULT_RETRY_AFTER
+    if value.isdigit():
+        return int(value)
+    until = parse_date(value)  # Retry-After may also be an HTTP date
+    return max(1, int((until - datetime.now(UTC)).total_seconds())) if until else DEFAULT_RETRY_AFTER
 
 
 def _handle_http(exc: HTTPException):

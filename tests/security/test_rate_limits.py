@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import abort
@@ -204,6 +205,10 @@ def refusing_app(make_app):
     def plain():
         abort(429)
 
+    @instance.get("/until")
+    def until():
+        abort(429, retry_after=datetime.now(UTC) + timedelta(minutes=5))
+
     return instance
 
 
@@ -213,6 +218,14 @@ def test_a_429_raised_with_retry_after_by_other_code_keeps_it(refusing_app):
     _assert_limited_page(response)
     assert response.headers["Retry-After"] == "42"
     assert "42 seconds" in response.get_data(as_text=True)
+
+
+def test_a_429_with_a_retry_date_says_how_many_seconds(refusing_app):
+    response = refusing_app.test_client().get("/until")
+
+    _assert_limited_page(response)
+    assert 290 <= int(response.headers["Retry-After"]) <= 300
+    assert "5 minutes" in response.get_data(as_text=True)
 
 
 def test_a_plain_abort_429_still_says_when_to_retry(refusing_app):
