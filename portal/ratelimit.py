@@ -52,7 +52,8 @@ def client_address() -> str:
 
 
 def account_key() -> str:
-    return f"user:{current_user.get_id()}"
+    # The account id, not get_id(): that carries the session version, so signing out and in would start afresh.
+    return f"user:{current_user.id}"
 
 
 def _not_signed_in() -> bool:

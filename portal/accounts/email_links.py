@@ -22,9 +22,11 @@ RESEND_SECONDS = 60
 TAKEN_ADDRESS = "That address already belongs to another account."
 
 
-def _account(claims: Claims) -> User:
-    """The account a link names while the link still applies; banned accounts and contacts get nothing."""
-    user = claims.check(db.session.get(User, claims.user_id))
+def _account(claims: Claims, *, lock: bool = False) -> User:
+    """The account a link names while the link still applies; banned accounts and contacts get nothing.
+
+    `lock` holds the row until commit, so two uses of one link at once cannot both pass the check."""
+    user = claims.check(db.session.get(User, claims.user_id, with_for_update=lock, populate_existing=lock))
     if not user.is_active:
         raise InvalidLink()
     return user
@@ -70,15 +72,15 @@ def request_password_reset(email: str) -> None:
     db.session.commit()
 
 
-def reset_account(token: str) -> User:
+def reset_account(token: str, *, lock: bool = False) -> User:
     """The account a reset link is for, while the link works; raises InvalidLink."""
-    return _account(read_reset(token))
+    return _account(read_reset(token), lock=lock)
 
 
 def reset_password(token: str, password: str) -> User:
     """Set a new password from a reset link. The link dies with the old password; every session ends; the
     sign-in throttle forgets the account, so a locked-out owner gets back in."""
-    user = reset_account(token)
+    user = reset_account(token, lock=True)
     user.password_hash = generate_password_hash(check_new_password(password), method="scrypt")
     if user.email_verified_at is None:  # the link reached the mailbox: the address is theirs
         user.email_verified_at = utcnow()
@@ -111,15 +113,15 @@ def request_email_change(actor: User, new_email: str, password: str) -> str:
     return new_email
 
 
-def email_change_claims(token: str) -> tuple[User, str]:
+def email_change_claims(token: str, *, lock: bool = False) -> tuple[User, str]:
     """(account, new address) for an address-change link; raises InvalidLink."""
     claims = read_email_change(token)
-    return _account(claims), claims.new_email
+    return _account(claims, lock=lock), claims.new_email
 
 
 def confirm_email_change(token: str) -> User:
     """Move the account to the confirmed new address, end its sessions and tell the old address."""
-    user, new_email = email_change_claims(token)
+    user, new_email = email_change_claims(token, lock=True)
     if get_user_by_email(new_email) is not None:
         raise ValidationError({"email": TAKEN_ADDRESS})
     old_email = user.email

@@ -168,14 +168,15 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
+    form = ResetPasswordForm()
     try:
         user = email_links.reset_account(token)
+        # Checked again under a lock by the service: a second use at the same moment fails there.
+        if form.validate_on_submit() and attempt(form, lambda: email_links.reset_password(token, form.password.data)):
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return redirect(url_for("accounts.login"))
     except InvalidLink as exc:
         return _invalid_link("password reset", expired=exc.expired)
-    form = ResetPasswordForm()
-    if form.validate_on_submit() and attempt(form, lambda: email_links.reset_password(token, form.password.data)):
-        flash("Your password is changed. Sign in with the new one.", "success")
-        return redirect(url_for("accounts.login"))
     return _private(render_template("accounts/reset_password.html", form=form, user=user))
 
 

@@ -225,3 +225,23 @@ def test_sign_out_bumps_the_session_version_once(ctx):
     assert db.session.get(User, user.id).session_version == 2
     assert services.user_for_session(f"{user.id}:1") is None
     assert services.user_for_session(f"{user.id}:2").id == user.id
+
+
+def test_per_account_rate_limits_count_the_account_not_the_session(app):
+    """The limiter's per-account key must not change when the session version does, or signing out and in again
+    would start every per-account count afresh."""
+    from flask_login import login_user
+
+    from portal.ratelimit import account_key
+
+    with app.app_context():
+        user = make_user()
+    keys = []
+    for _ in range(2):
+        with app.test_request_context():
+            fresh = db.session.get(User, user.id)
+            login_user(fresh)
+            keys.append(account_key())
+            services.sign_out(fresh)
+
+    assert keys == [f"user:{user.id}"] * 2
