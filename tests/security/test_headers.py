@@ -300,3 +300,14 @@ def test_a_page_may_ask_for_a_stricter_referrer_policy(make_app):
     response = instance.test_client().get("/private")
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "Content-Security-Policy" in response.headers
+
+
+def test_force_https_is_opt_in_and_redirects_plain_http(make_app):
+    assert make_app().test_client().get("/login").status_code == 200
+    forced = make_app(FORCE_HTTPS=True).test_client()
+
+    response = forced.get("/login", base_url="http://portal.example")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("https://portal.example/login")
+    assert forced.get("/login", base_url="https://portal.example").status_code == 200
