@@ -52,6 +52,7 @@ def profile(url: str, explain: bool, repeat: int) -> None:
         for endpoint in [e for e in endpoints(aims, location or f"/ideas/{aims.discussed_idea}") if e.mode == "get"]:
             _profile_endpoint(signed_in if endpoint.signed_in else anonymous, endpoint, recorder, repeat)
             if explain:
+                db.session.remove()  # the client's session must not hold SQLite's lock while we explain
                 _explain(db.engine, recorder.statements)
 
 
@@ -73,9 +74,15 @@ def _profile_endpoint(client, endpoint: Endpoint, recorder: Recorder, repeat: in
 
 def _explain(engine, statements: list[tuple[float, str, Any]]) -> None:
     duration, statement, parameters = max(statements, key=lambda s: s[0])
-    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
-    with engine.connect() as conn:
-        rows = conn.exec_driver_sql(prefix + statement, parameters).all()
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).all()
+    else:  # the raw connection: the app's begin hook would take the write lock for a mere EXPLAIN
+        raw = engine.raw_connection()
+        try:
+            rows = raw.cursor().execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+        finally:
+            raw.close()
     print(f"   plan of the slowest ({duration * 1000:.1f} ms):")
     for row in rows:
         print("     " + " | ".join(str(value) for value in row))

@@ -115,10 +115,11 @@ def user_rows(rng: random.Random, count: int, start: datetime, password_hash: st
     for index in range(count):
         local, role = TEAM[index] if index < len(TEAM) else (f"customer{index - len(TEAM) + 1}", "customer")
         name = f"{rng.choice(words.FIRST_NAMES)} {rng.choice(words.LAST_NAMES)}"
+        joined = start - timedelta(days=rng.uniform(1, 60))
+        # Confirmed addresses: production refuses votes and comments from unconfirmed ones.
         rows.append({"id": index + 1, "email": f"{local}@synthetic.example", "display_name": name,
                      "password_hash": password_hash, "role": role, "company": rng.choice(words.COMPANIES),
-                     "job_title": rng.choice(words.JOB_TITLES),
-                     "created_at": start - timedelta(days=rng.uniform(1, 60))})
+                     "job_title": rng.choice(words.JOB_TITLES), "created_at": joined, "email_verified_at": joined})
     return rows
 
 

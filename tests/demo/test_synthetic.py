@@ -133,6 +133,23 @@ def test_seeded_people_sign_in_and_see_pages(app, runner, client):
         assert response.status_code == 200 and b"Sign out" in response.data, path
 
 
+def test_seeded_people_vote_and_comment_where_addresses_must_be_confirmed(app, runner, client):
+    _seed(runner)
+    with app.app_context():
+        open_ids = select(Status.id).where(Status.kind == "open")
+        idea_id = db.session.scalar(select(Idea.id).where(Idea.status_id.in_(open_ids), Idea.hidden_at.is_(None)))
+        before = db.session.get(Idea, idea_id).vote_count
+    client.post("/login", data={"email": "customer1@synthetic.example", "password": SYNTHETIC_PASSWORD})
+    app.config["REQUIRE_EMAIL_VERIFICATION"] = True
+    try:
+        voted = client.post(f"/ideas/{idea_id}/vote", data={"action": "add"}, headers={"Accept": "application/json"})
+        commented = client.post(f"/ideas/{idea_id}/comments", data={"body": "Same problem in our school."})
+    finally:
+        app.config["REQUIRE_EMAIL_VERIFICATION"] = False
+    assert voted.status_code == 200 and voted.json["vote_count"] in (before, before + 1)
+    assert commented.status_code == 302
+
+
 def test_refuses_a_database_with_content_unless_forced(app, runner):
     _seed(runner)
     refused = runner.invoke(args=["seed-synthetic", "--ideas", "50"])
