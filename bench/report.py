@@ -65,6 +65,8 @@ def _writes(db: str, run: dict) -> list[Check]:
     return [Check(db, "throughput vs hello world", "vote", f"{_ratio(run, 'vote'):.1%}", "≥ 10%",
                   _ratio(run, "vote") >= 0.10),
             Check(db, "errors", "vote", str(vote["errors"]), "0", vote["errors"] == 0),
+            Check(db, "errors (no budget; must be none)", "comment", str(run["endpoints"]["comment"]["errors"]), "0",
+                  run["endpoints"]["comment"]["errors"] == 0),
             Check(db, "ideas whose vote_count ≠ vote rows", "vote", str(mismatched), "0", mismatched == 0)]
 
 

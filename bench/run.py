@@ -143,6 +143,25 @@ class CpuProbe:
         return result
 
 
+def _check_answer(base: str, endpoint: Endpoint, sessions: Path, ids: Path) -> None:
+    """One request by hand first: a page or a write that fails fails the run loudly, not as an error count."""
+    cookie, token = sessions.read_text().splitlines()[0].split("\t")
+    headers = {"Cookie": cookie} if endpoint.signed_in else {}
+    idea_id = ids.read_text().split()[0]
+    if endpoint.mode == "get":
+        status, expected = request(base, "GET", endpoint.path, headers=headers)[0], (200,)
+    elif endpoint.mode == "vote":
+        status = request(base, "POST", f"/ideas/{idea_id}/vote", {"action": "add"},
+                         {**headers, "X-CSRFToken": token, "Accept": "application/json"})[0]
+        expected = (200,)
+    else:
+        status = request(base, "POST", f"/ideas/{idea_id}/comments", {"body": "A first benchmark comment"},
+                         {**headers, "X-CSRFToken": token})[0]
+        expected = (302, 303)
+    if status not in expected:
+        raise RuntimeError(f"{endpoint.label} answered {status}, not {' or '.join(map(str, expected))}")
+
+
 def _hello(args: argparse.Namespace, settings: LoadSettings) -> dict:
     """The ceiling: bench/hello.py under the same gunicorn.conf.py."""
     hello = Endpoint("hello", "Hello world", "get", "/")
@@ -156,13 +175,9 @@ def _hello(args: argparse.Namespace, settings: LoadSettings) -> dict:
 
 def _measure_endpoint(base: str, endpoint: Endpoint, settings: LoadSettings, warmup: float, sessions: Path,
                       ids: Path, cpu: CpuProbe) -> dict:
-    if endpoint.mode == "get":
-        headers = {"Cookie": sessions.read_text().split("\t")[0]} if endpoint.signed_in else {}
-        status = request(base, "GET", endpoint.path, headers=headers)[0]
-        if status != 200:
-            raise RuntimeError(f"{endpoint.path} answered {status}, not 200")
-        if warmup > 0:  # every worker compiles its templates and fills its pool before we measure
-            run_wrk(base, endpoint, settings, duration=warmup, sessions=sessions, ids=ids)
+    _check_answer(base, endpoint, sessions, ids)
+    if endpoint.mode == "get" and warmup > 0:  # every worker compiles its templates and fills its pool first
+        run_wrk(base, endpoint, settings, duration=warmup, sessions=sessions, ids=ids)
     result = {"label": endpoint.label, "path": endpoint.path,
               **cpu.measure(lambda: run_wrk(base, endpoint, settings, sessions=sessions, ids=ids))}
     print(f"   {endpoint.label:32} {result['rps']:8,.0f} req/s  p50 {result['p50_ms']:7.1f} ms  "
