@@ -368,7 +368,8 @@ PATHOLOGICAL = {
 @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=list(PATHOLOGICAL))
 def test_pathological_input_renders_or_is_refused_quickly(text):
     text = text[:LIMIT]
-    started = time.perf_counter()
+    # CPU time of this process: what the renderer costs, whatever else the machine is busy with.
+    started = time.process_time()
     try:
         rendered = render_markdown(text)
     except ValidationError as exc:
@@ -377,7 +378,7 @@ def test_pathological_input_renders_or_is_refused_quickly(text):
         assert message.endswith(".") and len(message) > 20
     else:
         assert dangerous_parts(rendered) == []
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 @pytest.mark.parametrize("text, words", [
