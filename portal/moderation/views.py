@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.ideas.models import Comment, Idea
 from portal.ideas.pages import render_idea_page
 from portal.moderation import services
+from portal.permissions import can_moderate, require
 from portal.templating import idea_url
 from portal.triage.idea_forms import ReasonForm
 
@@ -24,6 +25,7 @@ def _back(idea: Idea, message: str, anchor: str = "team"):
 
 
 def _hide(idea: Idea, action: Callable[[str], None], done: str):
+    require(can_moderate(current_user))  # refuse outsiders before judging the form: 403, not "reason required"
     form = ReasonForm()
     if form.validate_on_submit() and attempt(form, lambda: action(form.reason.data) or True):
         return _back(idea, done)
