@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the browser fixtures are imported from tests/browser/conftest.py and used as arguments)
 """Hostile input through every user-text field, rendered in real Chromium: nothing runs, templates stay literal.
 
 The payload list is the project's own (no files from ../shared), so it runs on a fresh clone. Each payload that
@@ -22,7 +21,6 @@ from portal.ideas.models import Comment, Idea
 from portal.prototypes import services as prototypes
 from portal.triage import services as triage
 from portal.triage import statuses
-from tests.browser.conftest import browser, live_server, page  # noqa: F401  (the browser fixtures, reused)
 from tests.factories import PASSWORD, make_idea, make_prototype, make_user
 
 LONG = object()  # stands for "as long as the field allows, ending in a script payload"
