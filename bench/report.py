@@ -127,7 +127,7 @@ def _run_table(run: dict) -> list[str]:
              f"Ideas with a stored count ≠ rows after the writes: {mismatched}. "
              f"Load average before/after: {' / '.join(f'{x:.1f}' for x in run['load_average'])}.", "",
              f"CPU per request: hello world {hello['app_cpu_ms']:.2f} ms; app = gunicorn workers, db = PostgreSQL "
-             "backends (SQLite runs inside the workers).", "",
+             "backends, not counting parallel query workers (SQLite runs inside the workers).", "",
              "× hello (CPU): hello world's CPU per request over the endpoint's, the throughput ratio an otherwise "
              "idle machine would show.", "",
              "| endpoint | req/s | p50 ms | p99 ms | errors | × hello | × hello (CPU) | queries | CPU ms/req app "
