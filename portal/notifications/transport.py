@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
+from abc import ABC, abstractmethod
 from datetime import datetime
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
@@ -40,7 +41,7 @@ def build_message(row: OutboxMessage) -> EmailMultiAlternatives:
     return message
 
 
-class Transport:
+class Transport(ABC):
     """One connection's worth of sending; `send` returns what the server answered."""
 
     def __enter__(self) -> Transport:
@@ -49,11 +50,13 @@ class Transport:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @abstractmethod
     def send(self, message: EmailMultiAlternatives) -> str:
-        raise NotImplementedError
+        """Hand one message over; raise PermanentFailure, OSError or an SMTP error when it is not taken."""
 
+    @abstractmethod
     def close(self) -> None:
-        """Nothing to release by default."""
+        """Release the connection, if any."""
 
 
 class OutboxDirTransport(Transport):
@@ -61,6 +64,9 @@ class OutboxDirTransport(Transport):
 
     def __init__(self, folder: str) -> None:
         self.folder = Path(folder)
+
+    def close(self) -> None:
+        """Each file is closed as it is written; nothing stays open."""
 
     def send(self, message: EmailMultiAlternatives) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
