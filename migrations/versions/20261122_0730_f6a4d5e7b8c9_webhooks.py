@@ -1,0 +1,27 @@
+"""webhook endpoints and deliveries
+
+Reserved slot in the migration chain for issue 9 (filled in by the work on that issue; until then it changes
+nothing). The chain is fixed up front so work on several issues at once never leaves Alembic with two heads.
+
+Revision ID: f6a4d5e7b8c9
+Revises: e5f3c4d6a7b8
+Create Date: 2026-11-22 07:30:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+# revision identifiers, used by Alembic.
+revision = 'f6a4d5e7b8c9'
+down_revision = 'e5f3c4d6a7b8'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
