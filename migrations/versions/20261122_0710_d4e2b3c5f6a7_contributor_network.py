@@ -1,4 +1,4 @@
-"""contributor network: profiles, connections, introductions, invitations
+"""contributor profiles: business-card fields and contact visibility
 
 Reserved slot in the migration chain for issue 8 (filled in by the work on that issue; until then it changes
 nothing). The chain is fixed up front so work on several issues at once never leaves Alembic with two heads.

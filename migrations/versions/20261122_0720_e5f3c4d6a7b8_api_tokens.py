@@ -4,7 +4,7 @@ Reserved slot in the migration chain for issue 9 (filled in by the work on that 
 nothing). The chain is fixed up front so work on several issues at once never leaves Alembic with two heads.
 
 Revision ID: e5f3c4d6a7b8
-Revises: d4e2b3c5f6a7
+Revises: b8c6f7a9d0e1
 Create Date: 2026-11-22 07:20:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa  # noqa: F401
 
 # revision identifiers, used by Alembic.
 revision = 'e5f3c4d6a7b8'
-down_revision = 'd4e2b3c5f6a7'
+down_revision = 'b8c6f7a9d0e1'
 branch_labels = None
 depends_on = None
 
