@@ -30,6 +30,20 @@ class Role(enum.StrEnum):
         return self is not Role.CUSTOMER
 
 
+class Visibility(enum.StrEnum):
+    """Who may see one contact detail on a profile; ME is the default, so nothing shows until chosen."""
+
+    ME = "me"
+    CONNECTIONS = "connections"
+    MEMBERS = "members"
+    EVERYONE = "everyone"
+
+    @property
+    def label(self) -> str:
+        return {"me": "Only me", "connections": "My connections", "members": "Signed-in members",
+                "everyone": "Everyone"}[self.value]
+
+
 # Status kinds a developer may move the ideas assigned to them between.
 DELIVERY_KINDS = frozenset({"planned", "active", "done"})
 
@@ -76,6 +90,11 @@ def is_team(user: Any) -> bool:
 
 def can_manage_products(user: Any) -> bool:
     return _designer_or_admin(user)
+
+
+def can_manage_api_tokens(user: Any) -> bool:
+    """Make and use personal API tokens: any active account (a ban stops its tokens too)."""
+    return _active(user) and not getattr(user, "is_contact", False)
 
 
 def can_manage_users(user: Any) -> bool:
