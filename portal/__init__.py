@@ -67,12 +67,15 @@ def _import_models() -> None:
     # Relationships name each other by string; every mapped class must be imported before first use.
     from portal.api import models as _api  # noqa: F401
     from portal.audit import models as _audit  # noqa: F401
+    from portal.exports import models as _exports  # noqa: F401
     from portal.invitations import models as _invitations  # noqa: F401
     from portal.people import models as _people  # noqa: F401
     from portal.reputation import models as _reputation  # noqa: F401
     from portal.moderation import models as _moderation  # noqa: F401
+    from portal.network import models as _network  # noqa: F401
     from portal.notifications import models as _notifications  # noqa: F401
     from portal.triage import models as _triage  # noqa: F401
+    from portal.webhooks import models as _webhooks  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
