@@ -71,6 +71,7 @@ def _import_models() -> None:
     from portal.invitations import models as _invitations  # noqa: F401
     from portal.people import models as _people  # noqa: F401
     from portal.reputation import models as _reputation  # noqa: F401
+    from portal.screens import models as _screens  # noqa: F401
     from portal.moderation import models as _moderation  # noqa: F401
     from portal.network import models as _network  # noqa: F401
     from portal.notifications import models as _notifications  # noqa: F401

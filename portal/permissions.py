@@ -235,6 +235,43 @@ def can_view_email_outbox(user: Any) -> bool:
     return _admin(user)
 
 
+# --- screens, pins and versions ---------------------------------------------------------------------------
+
+def can_manage_screens(user: Any) -> bool:
+    """Add, caption, reorder, replace and remove a prototype's screens; make new versions of a prototype."""
+    return _designer_or_admin(user)
+
+
+def can_view_screen(user: Any, screen: Any) -> bool:
+    """Draft (team-only) screens are seen by the team alone."""
+    return not screen.team_only or is_team(user)
+
+
+def can_pin_on(user: Any, screen: Any) -> bool:
+    """Place a pin on a screen: signed in, confirmed, and the screen visible."""
+    return _active(user) and _verified(user) and can_view_screen(user, screen)
+
+
+def can_pin_idea(user: Any, idea: Idea) -> bool:
+    """Pin an existing idea somewhere: its author or the team, and only an idea they can see."""
+    return _active(user) and _verified(user) and can_view_idea(user, idea) and (
+        idea.author_id == user.id or is_team(user))
+
+
+def can_move_pin(user: Any, pin: Any) -> bool:
+    """Re-anchor a pin or mark it as not applying to this version: its author, or designers and admins."""
+    return _active(user) and (pin.author_id == user.id or _designer_or_admin(user))
+
+
+def can_remove_pin(user: Any, pin: Any) -> bool:
+    return _active(user) and (pin.author_id == user.id or _designer_or_admin(user))
+
+
+def can_resolve_pin(user: Any) -> bool:
+    """Triage: mark a pin as addressed in a version of the prototype."""
+    return _designer_or_admin(user)
+
+
 # --- moderation and admin ---------------------------------------------------------------------------------
 
 def can_moderate(user: Any) -> bool:

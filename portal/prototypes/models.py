@@ -57,10 +57,14 @@ class Prototype(db.Model):
     cover_image: Mapped[str | None] = mapped_column(String(100))
     open_for_feedback: Mapped[bool] = mapped_column(default=True)
     idea_count: Mapped[int] = mapped_column(default=0)
+    # The version this prototype was made from (screens, pins and carried ideas); see portal/screens.
+    previous_version_id: Mapped[int | None] = mapped_column(ForeignKey("prototype.id", ondelete="SET NULL"),
+                                                            index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     product: Mapped[Product] = relationship(back_populates="prototypes")
+    previous_version: Mapped[Prototype | None] = relationship(remote_side="Prototype.id")
 
     @property
     def stage_enum(self) -> Stage:

@@ -1,0 +1,1 @@
+"""Prototype screens, the pins that place ideas and comments on them, and prototype versions."""
