@@ -291,6 +291,32 @@ def can_view_audit(user: Any) -> bool:
     return _admin(user)
 
 
+# --- webhooks, export and import (issue 9) ----------------------------------------------------------------
+
+def can_manage_webhooks(user: Any) -> bool:
+    """Register, edit and delete webhook endpoints, read their delivery logs, redeliver, send pings."""
+    return _admin(user)
+
+
+def can_export_ideas(user: Any) -> bool:
+    """Download the triage inbox's ideas as CSV, filtered as on the page."""
+    return is_team(user) and can_view_triage(user)
+
+
+def can_see_author_emails(user: Any) -> bool:
+    """Authors' addresses in the ideas CSV: admins only, as on the people page."""
+    return can_manage_users(user)
+
+
+def can_import_ideas(user: Any) -> bool:
+    return _admin(user)
+
+
+def can_export_own_data(user: Any) -> bool:
+    """Everyone signed in may download what the portal holds about them, banned or not."""
+    return _signed_in(user)
+
+
 def require(allowed: bool, message: str = "") -> None:
     """Raise PermissionDenied unless the predicate allowed the action."""
     if not allowed:
