@@ -36,6 +36,7 @@ from portal.permissions import (
 from portal.prototypes.models import Prototype
 from portal.search.index import reindex_idea
 from portal.triage.statuses import initial_status
+from portal.webhooks import events as webhooks
 
 EXCERPT_LEN = 220
 
@@ -78,6 +79,7 @@ def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -
     auto_follow(actor, idea.id)
     if not idea.pending_approval:  # a held idea is announced when the team approves it
         events.idea_posted(actor, idea, mentioned=mentions.ids)
+        webhooks.idea_created(idea)
     reindex_idea(idea.id)
     db.session.commit()
     return idea
@@ -99,6 +101,7 @@ def edit_idea(actor: User, idea: Idea, title: str, body: str = "") -> Idea:
         idea.edited_at = utcnow()
         if not idea.pending_approval:  # a held idea's mentions are announced when it is approved
             events.mentioned_in_edit(actor, idea, newly_mentioned)
+            webhooks.idea_updated(actor, idea)
     reindex_idea(idea.id)
     db.session.commit()
     return idea
@@ -168,6 +171,7 @@ def cast_vote(actor: User, idea: Idea) -> int:
     if _insert_vote(idea.id, actor.id, now):
         _bump(idea.id, votes=1, trending=trending_weight(now))
         auto_follow(actor, idea.id)
+        webhooks.vote_changed(actor, idea, added=True)
     count = _current_votes(idea.id)
     db.session.commit()
     return count
@@ -184,6 +188,7 @@ def remove_vote(actor: User, idea: Idea) -> int:
         if removed.tzinfo is None:
             removed = removed.replace(tzinfo=UTC)
         _bump(idea.id, votes=-1, trending=-trending_weight(removed))
+        webhooks.vote_changed(actor, idea, added=False)
     count = _current_votes(idea.id)
     db.session.commit()
     return count
@@ -224,6 +229,7 @@ def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = Non
     if not comment.pending_approval:  # a held comment is announced when the team approves it
         _bump(idea.id, comments=1, trending=trending_weight(now))
         events.comment_posted(actor, idea, comment, mentioned=mentions.ids)
+        webhooks.comment_created(idea, comment)
     reindex_idea(idea.id)
     db.session.commit()
     return comment

@@ -17,6 +17,7 @@ from portal.notifications import events
 from portal.notifications.mentions import stored_mention_ids
 from portal.permissions import Role, can_ban, can_manage_settings, can_moderate, require
 from portal.search.index import reindex_author, reindex_idea
+from portal.webhooks import events as webhooks
 
 HOLD_FIRST_POSTS = "hold_first_posts"
 BLOCK_SEARCH_ENGINES = "block_search_engines"
@@ -145,6 +146,7 @@ def approve_idea(actor: User, idea: Idea) -> None:
         idea.pending_approval = False
         record(actor, "idea.approve", idea, idea.title)
         events.idea_posted(idea.author, idea, mentioned=stored_mention_ids(idea.body, idea))
+        webhooks.idea_created(idea)
     reindex_idea(idea.id)
     db.session.commit()
 
@@ -158,6 +160,7 @@ def approve_comment(actor: User, comment: Comment) -> None:
             _comment_visible_delta(comment, +1)
             idea = db.session.get(Idea, comment.idea_id)
             events.comment_posted(comment.author, idea, comment, mentioned=stored_mention_ids(comment.body, idea))
+            webhooks.comment_created(idea, comment)
         record(actor, "comment.approve", comment, comment.body[:120])
     reindex_idea(comment.idea_id)
     db.session.commit()

@@ -35,6 +35,7 @@ from portal.search.index import reindex_idea
 from portal.triage.models import InternalNote, Merge, Status, StatusChange, Tag
 from portal.triage.statuses import duplicate_status as find_duplicate_status
 from portal.triage.statuses import initial_status, set_status
+from portal.webhooks import events as webhooks
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 NOTE_MAX = 5_000
@@ -174,6 +175,7 @@ def merge_ideas(actor: User, duplicate: Idea, original: Idea) -> Merge:
         set_status(actor, duplicate, duplicate_status, commit=False, notify=False)  # "merged" says it all
     move_followers(duplicate.id, original.id)
     events.idea_merged(actor, duplicate, original)
+    webhooks.idea_merged(actor, duplicate, original)
     merge = Merge(duplicate_id=duplicate.id, original_id=original.id, actor_id=actor.id)
     db.session.add(merge)
     record(actor, "idea.merge", duplicate, f"{duplicate.title} → {original.title}",
@@ -265,6 +267,7 @@ def vote_on_behalf(actor: User, idea: Idea, *, email: str, source: str) -> Vote 
         vote_count=Idea.vote_count + 1, trending_score=Idea.trending_score + trending_weight(now)))
     record(actor, "vote.on_behalf", idea, f"{voter.email}: {source}", after={"voter": voter.email, "source": source})
     auto_follow(voter, idea.id)  # so the person hears back when the idea moves
+    webhooks.vote_changed(voter, idea, added=True, on_behalf=True)
     try:
         db.session.commit()
     except IntegrityError:  # the person voted at the very same moment
