@@ -83,6 +83,10 @@ class Config:
     RATELIMIT_COMMENT_PER_USER = os.environ.get("RATELIMIT_COMMENT_PER_USER", "10 per minute; 120 per hour")
     RATELIMIT_VOTE = os.environ.get("RATELIMIT_VOTE", "120 per minute; 2000 per hour")
     RATELIMIT_VOTE_PER_USER = os.environ.get("RATELIMIT_VOTE_PER_USER", "30 per minute; 500 per hour")
+    # The JSON API counts per token (per account with the session cookie, per address without either): every
+    # request, and writes once more on their own.
+    RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute; 5000 per hour")
+    RATELIMIT_API_WRITE = os.environ.get("RATELIMIT_API_WRITE", "30 per minute; 500 per hour")
 
     # Spam: public forms refuse a filled honeypot and a submit sooner than this many seconds after the form was
     # shown; accounts without standing (younger than LINKS_STANDING_HOURS or without an approved post) may put
@@ -90,6 +94,12 @@ class Config:
     SPAM_MIN_FILL_SECONDS = float(os.environ.get("SPAM_MIN_FILL_SECONDS", "2"))
     LINKS_WITHOUT_STANDING = int(os.environ.get("LINKS_WITHOUT_STANDING", "2"))
     LINKS_STANDING_HOURS = float(os.environ.get("LINKS_STANDING_HOURS", "24"))
+
+    # Whole pages for visitors who are not signed in, kept until the next committed write or this many seconds
+    # (relative times like "3 days ago" age meanwhile). In this process by default; in Redis with REDIS_URL.
+    PAGE_CACHE_ENABLED = not _flag("PAGE_CACHE_DISABLED")
+    CACHE_DEFAULT_TIMEOUT = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+    CACHE_THRESHOLD = int(os.environ.get("PAGE_CACHE_MAX_PAGES", "300"))  # per process, in-process store only
 
     # Headers. HSTS and the redirect to HTTPS belong to production only (see ProductionConfig).
     FORCE_HTTPS = False

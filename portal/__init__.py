@@ -30,6 +30,10 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     register_security(app)
     _register_blueprints(app)
     init_rate_limits(app)
+    # After the security headers' and the limiter's hooks: HTTPS redirects and limits come before a cached page.
+    from portal.pagecache import init_page_cache
+
+    init_page_cache(app)
 
     from portal.cli import register_cli
     from portal.errors import register_error_handlers
@@ -69,32 +73,41 @@ def _import_models() -> None:
     from portal.audit import models as _audit  # noqa: F401
     from portal.exports import models as _exports  # noqa: F401
     from portal.invitations import models as _invitations  # noqa: F401
-    from portal.people import models as _people  # noqa: F401
-    from portal.reputation import models as _reputation  # noqa: F401
-    from portal.screens import models as _screens  # noqa: F401
     from portal.moderation import models as _moderation  # noqa: F401
     from portal.network import models as _network  # noqa: F401
     from portal.notifications import models as _notifications  # noqa: F401
+    from portal.pagecache import models as _pagecache  # noqa: F401
+    from portal.people import models as _people  # noqa: F401
+    from portal.reputation import models as _reputation  # noqa: F401
+    from portal.screens import models as _screens  # noqa: F401
     from portal.triage import models as _triage  # noqa: F401
     from portal.webhooks import models as _webhooks  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
+    from portal.api.views import bp as api
+    from portal.api.views import docs as api_docs
     from portal.admin.views import bp as admin
     from portal.core.views import bp as core
     from portal.feeds.views import bp as feeds
     from portal.ideas.views import bp as ideas
+    from portal.invitations.views import bp as invitations
     from portal.moderation.views import bp as moderation
     from portal.notifications.mention_views import bp as mentions
     from portal.notifications.views import bp as notifications
+    from portal.people.views import bp as people
     from portal.prototypes.views import bp as prototypes
+    from portal.reputation.views import bp as reputation
     from portal.roadmap.views import bp as roadmap
     from portal.search.views import bp as search
+    from portal.screens.views import bp as screens
     from portal.seo.views import bp as seo
     from portal.triage.idea_actions import bp as idea_triage
     from portal.triage.views import bp as triage
+    from portal.webhooks.views import bp as webhooks
 
     for blueprint in (core, accounts, admin, prototypes, ideas, triage, idea_triage, moderation, roadmap,
-                      feeds, seo, search, notifications, mentions):
+                      feeds, seo, search, notifications, mentions, api, api_docs, webhooks, screens, invitations,
+                      reputation, people):
         app.register_blueprint(blueprint)

@@ -106,6 +106,9 @@ def _retry_after(exc: HTTPException) -> int:
 def _handle_http(exc: HTTPException):
     if exc.code in (301, 302, 303, 307, 308):
         return exc
+    api_problem = current_app.extensions.get("api_problem")
+    if api_problem is not None and request.path.startswith("/api/v1/"):  # e.g. an unknown API address: 404 there
+        return api_problem(exc)
     if exc.code == 429:
         return error_response(429, retry_after=_retry_after(exc))
     if exc.code == 500:  # abort(500), or an error werkzeug wrapped: logged with an id like any other

@@ -8,6 +8,7 @@ one object shared by several apps (the tests make many) would let one app's sett
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 DEFAULT_RETRY_AFTER = 60
+API_BLUEPRINT = "api"
+API_WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
 def client_address() -> str:
@@ -54,6 +57,15 @@ def client_address() -> str:
 def account_key() -> str:
     # The account id, not get_id(): that carries the session version, so signing out and in would start afresh.
     return f"user:{current_user.id}"
+
+
+def api_client_key() -> str:
+    """The JSON API counts per token, named by its secret's hash (no database read); else per account or address."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    secret = secret.strip()
+    if scheme.lower() == "bearer" and 0 < len(secret) <= 100:
+        return "api-token:" + hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return account_key() if current_user.is_authenticated else f"api-address:{client_address()}"
 
 
 def _not_signed_in() -> bool:
@@ -85,6 +97,11 @@ def init_rate_limits(app: Flask) -> Limiter:
         for endpoint in rule.endpoints:
             if endpoint in app.view_functions:  # wrapping the view: Flask-Limiter checks decorated limits there
                 app.view_functions[endpoint] = decorate(app.view_functions[endpoint])
+    if API_BLUEPRINT in app.blueprints:  # one shared count for the whole API, not one per endpoint
+        api = app.blueprints[API_BLUEPRINT]
+        limiter.shared_limit(_setting("RATELIMIT_API"), scope="api", key_func=api_client_key)(api)
+        limiter.shared_limit(_setting("RATELIMIT_API_WRITE"), scope="api-write", key_func=api_client_key,
+                             methods=list(API_WRITE_METHODS))(api)
     return limiter
 
 
