@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from flask import has_request_context, request
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
@@ -32,6 +33,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
+cache = Cache()  # the anonymous page cache's store (portal/pagecache)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

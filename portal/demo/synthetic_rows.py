@@ -180,7 +180,8 @@ def _idea(world: World, chunk: Chunk, index: int) -> None:
         "title": title, "body": body, "body_html": body_html, "excerpt": excerpt, "vote_count": votes,
         "comment_count": comments, "trending_score": vote_weight + comment_weight, "created_at": created,
         "status_id": status_id, "assignee_id": rng.choice(world.developers) if triaged else None,
-        "shipped_in_id": shipped_in, "hidden_at": min(created + timedelta(hours=6), world.end) if hidden else None,
+        "shipped_in_id": shipped_in, "shipped_at": frozen_at if status_id == world.statuses.done else None,
+        "hidden_at": min(created + timedelta(hours=6), world.end) if hidden else None,
         "hidden_reason": "Spam" if hidden else "",
     })
     chunk.idea_tags += [{"idea_id": idea_id, "tag_id": tag} for tag in _tags(world)]

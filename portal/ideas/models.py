@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
@@ -17,16 +17,29 @@ BODY_MAX = 10_000
 COMMENT_MAX = 5_000
 
 
+# The stored column behind each list order (portal.ideas.queries.SORTS).
+LIST_ORDERS = {"top": "vote_count", "trending": "trending_score", "new": "created_at", "discussed": "comment_count"}
+# What every list filters on, for the partial indexes: merged duplicates and hidden ideas are never listed.
+LISTED = "merged_into_id IS NULL AND hidden_at IS NULL"
+
+
+def _listed_index(name: str, *columns: str) -> Index:
+    return Index(name, *columns, postgresql_where=text(LISTED), sqlite_where=text(LISTED))
+
+
 class Idea(db.Model):
     __tablename__ = "idea"
     __table_args__ = (
-        Index("ix_idea_product_votes", "product_id", "vote_count"),
-        Index("ix_idea_prototype_votes", "prototype_id", "vote_count"),
-        Index("ix_idea_product_created", "product_id", "created_at"),
-        Index("ix_idea_product_trending", "product_id", "trending_score"),
+        # One index per list order of a product and a prototype, with the id tiebreak, over the ideas lists show:
+        # a page is a short walk down an index, never a sort of every idea (scanned backwards for DESC).
+        *(_listed_index(f"ix_idea_{scope}_{name}", f"{scope}_id", column, "id")
+          for scope in ("product", "prototype") for name, column in LIST_ORDERS.items()),
         # The triage inbox reads New ideas, then the rest, oldest first.
         Index("ix_idea_status_created", "status_id", "created_at", "id"),
         Index("ix_idea_created", "created_at", "id"),
+        # The roadmap's columns (by votes) and the changelog (newest shipped first).
+        Index("ix_idea_status_votes", "status_id", "vote_count", "id"),
+        Index("ix_idea_status_shipped", "status_id", "shipped_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +67,8 @@ class Idea(db.Model):
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str] = mapped_column(String(200), default="")
     pending_approval: Mapped[bool] = mapped_column(default=False)
+    # When it last moved into (or was noted in) a done status; kept by set_status for the changelog and roadmap.
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     product: Mapped[Product] = relationship()
     prototype: Mapped[Prototype] = relationship(foreign_keys=[prototype_id])

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Guest
@@ -89,17 +89,13 @@ def _kind_status_ids(kind: StatusKind) -> Select:
     return select(Status.id).where(Status.kind == kind.value)
 
 
-def shipped_at_expr():
-    """When an idea reached done: its latest change into a done status, else when it was posted."""
-    latest = (select(func.max(StatusChange.created_at))
-              .where(StatusChange.idea_id == Idea.id, StatusChange.to_status_id.in_(_kind_status_ids(StatusKind.DONE)))
-              .correlate(Idea).scalar_subquery())
-    return func.coalesce(latest, Idea.created_at)
-
-
 def _public_ideas(kind: StatusKind, filters: Filters) -> Select:
     """Ideas everyone may see in statuses of a kind, narrowed by the filters (never hidden, held or merged)."""
     stmt = visible_ideas(select(Idea), Guest()).where(Idea.status_id.in_(_kind_status_ids(kind)))
+    return _filtered(stmt, filters)
+
+
+def _filtered(stmt: Select, filters: Filters) -> Select:
     if filters.product is not None:
         stmt = stmt.where(Idea.product_id == filters.product.id)
     if filters.prototype is not None:
@@ -114,21 +110,32 @@ def _count(stmt: Select) -> int:
 
 
 def roadmap_columns(filters: Filters, limit: int | None = None, now: datetime | None = None) -> list[Column]:
-    """Planned, In progress and Shipped recently: per column one capped query and one count."""
+    """Planned, In progress and Shipped recently: one capped query per column and one grouped count for all."""
     limit = limit or COLUMN_LIMIT
     cutoff = (now or utcnow()) - SHIPPED_WINDOW
     columns = []
     for kind, title, empty in COLUMNS:
         stmt = _public_ideas(kind, filters)
         if kind is StatusKind.DONE:
-            stmt = stmt.where(shipped_at_expr() >= cutoff)
+            stmt = stmt.where(Idea.shipped_at >= cutoff)
         ideas = db.session.scalars(
             stmt.options(joinedload(Idea.prototype), joinedload(Idea.product))
             .order_by(Idea.vote_count.desc(), Idea.id).limit(limit)
         ).all()
-        total = _count(stmt)
-        columns.append(Column(kind=kind, title=title, empty=empty, ideas=list(ideas), total=total))
+        columns.append(Column(kind=kind, title=title, empty=empty, ideas=list(ideas), total=0))
+    totals = _column_totals(filters, cutoff)
+    for column in columns:
+        column.total = totals.get(column.kind.value, 0)
     return columns
+
+
+def _column_totals(filters: Filters, cutoff: datetime) -> dict[str, int]:
+    """How many ideas each column holds, in one grouped query."""
+    kinds = [kind.value for kind, _, _ in COLUMNS]
+    counts = select(Status.kind, func.count()).select_from(Idea).join(Status, Status.id == Idea.status_id)
+    stmt = _filtered(visible_ideas(counts, Guest()), filters).where(
+        Status.kind.in_(kinds), or_(Status.kind != StatusKind.DONE.value, Idea.shipped_at >= cutoff))
+    return dict(db.session.execute(stmt.group_by(Status.kind)).all())
 
 
 def public_tags(idea_ids: list[int]) -> dict[int, list[Tag]]:
@@ -176,21 +183,13 @@ def changelog(product: Product | None = None, limit: int | None = None) -> tuple
     stmt = visible_ideas(select(Idea), Guest()).where(Idea.status_id.in_(_kind_status_ids(StatusKind.DONE)))
     if product is not None:
         stmt = stmt.where(Idea.product_id == product.id)
-    shipped_at = shipped_at_expr().label("shipped_at")
-    rows = db.session.execute(
-        stmt.add_columns(shipped_at).options(joinedload(Idea.shipped_in).joinedload(Prototype.product))
-        .order_by(shipped_at.desc(), Idea.id.desc()).limit(limit)
+    rows = db.session.scalars(
+        stmt.options(joinedload(Idea.shipped_in).joinedload(Prototype.product))
+        .order_by(Idea.shipped_at.desc(), Idea.id.desc()).limit(limit)
     ).all()
     total = _count(stmt)
-    notes = latest_notes([idea.id for idea, _ in rows], done_only=True)
-    return _group([Entry(idea, _aware(at), notes.get(idea.id, "")) for idea, at in rows]), total
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands a coalesced timestamp back without the column type's processing.
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=utcnow().tzinfo)
+    notes = latest_notes([idea.id for idea in rows], done_only=True)
+    return _group([Entry(idea, idea.shipped_at or idea.created_at, notes.get(idea.id, "")) for idea in rows]), total
 
 
 def _group(entries: list[Entry]) -> list[VersionGroup]:

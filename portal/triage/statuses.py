@@ -88,8 +88,10 @@ def set_status(actor: User, idea: Idea, status: Status, note: str = "", shipped_
     idea.status = status
     if status.kind_enum is StatusKind.DONE:
         idea.shipped_in_id = shipped_in.id if shipped_in else idea.shipped_in_id
+        idea.shipped_at = change.created_at  # the latest done change, as the changelog always showed it
     else:
         idea.shipped_in_id = None
+        idea.shipped_at = None
     record(actor, "idea.status", idea, f"{idea.title} → {status.name}", before=before,
            after={"status": status.name, "note": note, "shipped_in": shipped_in.name if shipped_in else None})
     webhooks.idea_status_changed(actor, idea, change)  # merges too: their move to Duplicate is a real one

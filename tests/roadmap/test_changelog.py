@@ -17,7 +17,7 @@ def _ship(title, shipped_in=None, note="", days_ago=0, votes=0, prototype=None):
     idea.vote_count = votes
     db.session.commit()
     change = set_status(make_user(role="designer"), idea, status_by_name("Shipped"), note, shipped_in)
-    change.created_at = utcnow() - timedelta(days=days_ago)
+    change.created_at = idea.shipped_at = utcnow() - timedelta(days=days_ago)
     db.session.commit()
     return idea
 

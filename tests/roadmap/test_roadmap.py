@@ -20,6 +20,8 @@ def _move(idea, name, note="", shipped_in=None, days_ago=None):
     change = set_status(designer, idea, status_by_name(name), note, shipped_in)
     if days_ago is not None:
         change.created_at = utcnow() - timedelta(days=days_ago)
+        if idea.shipped_at is not None:  # a done status: it shipped when the change happened
+            idea.shipped_at = change.created_at
         db.session.commit()
     return change
 
@@ -94,13 +96,15 @@ def test_shipped_recently_is_a_90_day_window(app, client):
     assert "Shipped long ago" in client.get("/changelog").get_data(as_text=True)
 
 
-def test_a_done_idea_without_history_falls_back_to_when_it_was_posted(app, client):
+def test_leaving_done_takes_an_idea_off_shipped_recently(app, client):
     with app.app_context():
-        idea = _idea("Posted done")
-        done = status_by_name("Shipped")
-        idea.status_id = done.id
-        db.session.commit()
-    assert "Posted done" in _column(client.get("/roadmap").get_data(as_text=True), "Shipped recently")
+        idea = _idea("Reopened after shipping", "Shipped")
+        assert db.session.get(Idea, idea.id).shipped_at is not None
+        _move(idea, "Planned")
+        assert db.session.get(Idea, idea.id).shipped_at is None
+    html = client.get("/roadmap").get_data(as_text=True)
+    assert "Reopened after shipping" in _column(html, "Planned")
+    assert "Reopened after shipping" not in _column(html, "Shipped recently")
 
 
 def test_columns_are_capped_with_a_count_of_the_rest(app, client, monkeypatch):

@@ -1,0 +1,101 @@
+"""Whole-page cache and ETags for anonymous visitors.
+
+A page is cached under the content version (see versions.py) current when its request began, so the first request
+after any committed write renders afresh. Only public pages (CACHED_ENDPOINTS), only visitors who are not signed in,
+carry no flashed message and whose response sets no cookie: a signed-in or team view is never stored, and a stored
+page never carries anyone's cookie. The store is Flask-Caching: in process by default, Redis with REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_login import current_user
+
+from portal.extensions import cache, db
+from portal.pagecache.versions import current_token, track_writes
+
+log = logging.getLogger(__name__)
+
+# Pages anyone may read and that show no form needing a session. Rate-limited endpoints (search) stay out: a
+# cached answer must not skip the limiter.
+CACHED_ENDPOINTS = frozenset({
+    "core.home", "prototypes.product", "prototypes.prototype", "ideas.show", "roadmap.index", "roadmap.product",
+    "roadmap.changelog_index", "roadmap.product_changelog", "accounts.profile", "feeds.site_ideas",
+    "feeds.product_ideas", "feeds.prototype_ideas", "feeds.idea_status", "feeds.changelog",
+    "feeds.product_changelog", "seo.sitemap",
+})
+_KEY = "page_cache_key"
+
+
+def _cacheable_request() -> bool:
+    if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED_ENDPOINTS:
+        return False
+    if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
+        return False
+    return "_user_id" not in session and "_flashes" not in session
+
+
+def _cache_key(token: str) -> str:
+    # Scheme and host are part of the page (canonical links, feed ids); the query string picks sort and page.
+    return f"page:{token}:{request.scheme}://{request.host}{request.full_path}"
+
+
+def _serve_from_cache() -> Response | None:
+    if not current_app.config["PAGE_CACHE_ENABLED"] or not _cacheable_request():
+        return None
+    token = current_token()
+    if token is None:
+        return None
+    g.page_cache_key = _cache_key(token)
+    try:
+        entry = cache.get(g.page_cache_key)
+    except Exception:  # noqa: BLE001 - a cache that is down means a rendered page, never an error page
+        log.warning("page cache unavailable", exc_info=True)
+        entry = None
+    if entry is None:
+        return None
+    g.page_cache_hit = True
+    response = current_app.response_class(entry["body"], content_type=entry["content_type"])
+    response.headers["X-Page-Cache"] = "hit"
+    return _conditional(response, entry["etag"])
+
+
+def _conditional(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    # Browsers and proxies keep the page but ask each time; an unchanged page costs a 304 with no body.
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Cookie")
+    return response.make_conditional(request)
+
+
+def _store(response: Response) -> Response:
+    key = g.pop(_KEY, None)
+    if key is None or g.get("page_cache_hit"):
+        return response
+    if (response.status_code != 200 or response.is_streamed or "Set-Cookie" in response.headers
+            or session.modified or current_user.is_authenticated):
+        return response
+    body = response.get_data()
+    etag = hashlib.blake2b(body, digest_size=16).hexdigest()
+    try:
+        cache.set(key, {"body": body, "content_type": response.content_type, "etag": etag})
+    except Exception:  # noqa: BLE001 - see _serve_from_cache
+        log.warning("page cache unavailable", exc_info=True)
+    response.headers["X-Page-Cache"] = "miss"
+    return _conditional(response, etag)
+
+
+def init_page_cache(app: Flask) -> None:
+    """Attach the store, count writes on the app's engine, and answer anonymous page requests from the cache."""
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("CACHE_TYPE", "RedisCache" if redis_url else "SimpleCache")
+    app.config.setdefault("CACHE_REDIS_URL", redis_url)
+    app.config.setdefault("CACHE_KEY_PREFIX", "portal:")
+    cache.init_app(app)
+    with app.app_context():
+        track_writes(db.engine)
+    app.before_request(_serve_from_cache)
+    app.after_request(_store)

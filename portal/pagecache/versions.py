@@ -1,0 +1,75 @@
+"""Every committed write gets a new content version, in the same transaction as the write.
+
+The hooks sit on the engine, not on one domain's services, so writes added anywhere (the JSON API, webhooks,
+imports, CLI commands, raw Core statements) invalidate cached pages without knowing the cache exists. The token
+lives in the database itself, so every worker and every app server sees the same one, and it can never be newer
+or older than the rows it describes: it commits or rolls back with them.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.engine import Connection, Engine
+
+from portal.extensions import db
+from portal.pagecache.models import ContentVersion
+
+_WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)',
+                    re.IGNORECASE)
+# Rows no anonymous page ever shows: writing them must not empty the cache (a sign-in, a sent email).
+QUIET_TABLES = frozenset({
+    "content_version", "alembic_version", "sign_in_throttle", "notification", "notification_preference",
+    "outbox_message", "outbox_attempt", "webhook_delivery", "webhook_attempt", "api_token", "audit_entry",
+})
+_WROTE = "portal_wrote_content"
+_MIGRATING = "portal_migrating"
+
+
+def _note_write(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    match = _WRITE.match(statement)
+    if match is None:
+        return
+    table = match.group(1).lower()
+    if table == "alembic_version":
+        # A migration's transaction: the table may not exist yet (or any more); releases restart the servers.
+        conn.info[_MIGRATING] = True
+    elif table not in QUIET_TABLES:
+        conn.info[_WROTE] = True
+
+
+def _bump_on_commit(conn: Connection) -> None:
+    wrote = conn.info.pop(_WROTE, False)
+    if conn.info.pop(_MIGRATING, False) or not wrote:
+        return
+    token = secrets.token_hex(8)  # hex digits only, so it is safe to inline
+    # The raw DBAPI cursor, inside the transaction being committed: SQLAlchemy is mid-commit here.
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(f"UPDATE content_version SET token = '{token}' WHERE id = 1")
+        if cursor.rowcount == 0:  # emptied by hand or by a test: start again
+            cursor.execute(f"INSERT INTO content_version (id, token) VALUES (1, '{token}')")
+    finally:
+        cursor.close()
+
+
+def _forget(conn: Connection) -> None:
+    conn.info.pop(_WROTE, None)
+    conn.info.pop(_MIGRATING, None)
+
+
+def track_writes(engine: Engine) -> None:
+    """Give `engine`'s committed writes a new content version (idempotent)."""
+    if event.contains(engine, "after_cursor_execute", _note_write):
+        return
+    event.listen(engine, "after_cursor_execute", _note_write)
+    event.listen(engine, "commit", _bump_on_commit)
+    event.listen(engine, "rollback", _forget)
+
+
+def current_token() -> str | None:
+    """The content version as of now, or None when there is none yet (no write since the tables were emptied)."""
+    return db.session.scalar(select(ContentVersion.token).where(ContentVersion.id == 1))
