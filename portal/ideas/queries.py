@@ -14,6 +14,7 @@ from portal.core.text import parse_id
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Vote
 from portal.permissions import can_see_internal, can_view_comment, can_view_idea, is_team
+from portal.screens.models import CarriedIdea
 from portal.triage.models import StatusChange, Tag, idea_tag
 
 SORTS = {
@@ -51,11 +52,13 @@ def idea_list(*, viewer: Any, product_id: int | None = None, prototype_id: int |
     """Ideas the viewer may see, filtered, in the chosen order, loaded with what a card shows."""
     stmt = select(Idea).options(joinedload(Idea.author), joinedload(Idea.prototype), joinedload(Idea.status),
                                 selectinload(Idea.tags))
-    filters = {Idea.product_id: product_id, Idea.prototype_id: prototype_id, Idea.author_id: author_id,
-               Idea.shipped_in_id: shipped_in_id}
+    filters = {Idea.product_id: product_id, Idea.author_id: author_id, Idea.shipped_in_id: shipped_in_id}
     for column, value in filters.items():
         if value is not None:
             stmt = stmt.where(column == value)
+    if prototype_id is not None:  # ideas carried forward into a newer version are listed under it too
+        carried = select(CarriedIdea.idea_id).where(CarriedIdea.prototype_id == prototype_id)
+        stmt = stmt.where(or_(Idea.prototype_id == prototype_id, Idea.id.in_(carried)))
     if tag_id is not None:
         stmt = stmt.where(Idea.id.in_(select(idea_tag.c.idea_id).where(idea_tag.c.tag_id == tag_id)))
     return visible_ideas(stmt, viewer).order_by(*SORTS[parse_sort(sort)][1])

@@ -60,8 +60,8 @@ def _idea_fields(title: str, body: str, idea: Idea | None = None) -> tuple[dict[
     return fields, mentions
 
 
-def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -> Idea:
-    """Post an idea against a prototype; it starts with its author's vote."""
+def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "", *, commit: bool = True) -> Idea:
+    """Post an idea against a prototype; it starts with its author's vote (commit=False: the caller commits)."""
     require(can_submit_idea(actor, prototype), "Confirm your email address first: open the link we sent you."
             if needs_email_verification(actor) else "This prototype is not open for feedback.")
     now = utcnow()
@@ -81,7 +81,8 @@ def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "") -
         events.idea_posted(actor, idea, mentioned=mentions.ids)
         webhooks.idea_created(idea)
     reindex_idea(idea.id)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return idea
 
 
@@ -201,7 +202,7 @@ def has_voted(user: User, idea: Idea) -> bool:
 
 
 def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = None, *,
-                parent_id: int | None = None) -> Comment:
+                parent_id: int | None = None, commit: bool = True) -> Comment:
     """Comment on an idea, or reply to a comment given as `parent` or by id (replies stay one level deep)."""
     require(can_comment(actor, idea))
     body = clean_text(body, "body", min_len=1, max_len=COMMENT_MAX, multiline=True)
@@ -231,7 +232,8 @@ def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = Non
         events.comment_posted(actor, idea, comment, mentioned=mentions.ids)
         webhooks.comment_created(idea, comment)
     reindex_idea(idea.id)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return comment
 
 

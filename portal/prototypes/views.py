@@ -14,6 +14,7 @@ from portal.prototypes import services
 from portal.prototypes.forms import ProductForm, PrototypeForm
 from portal.prototypes.models import Product, Prototype
 from portal.prototypes.queries import product_by_slug, prototype_by_slug, prototypes_by_stage
+from portal.screens.queries import prototype_screens
 from portal.triage.queries import tags_for_viewer
 
 bp = Blueprint("prototypes", __name__)
@@ -74,7 +75,7 @@ def prototype(slug: str):
     prototype = _prototype_or_404(slug)
     shipped = db.session.scalars(idea_list(viewer=current_user, shipped_in_id=prototype.id, sort="top")).unique().all()
     return render_template("prototypes/prototype.html", prototype=prototype, shipped=shipped,
-                           **_idea_page(prototype_id=prototype.id))
+                           **prototype_screens(prototype, current_user), **_idea_page(prototype_id=prototype.id))
 
 
 @bp.route("/products/<slug>/prototypes/new", methods=["GET", "POST"])

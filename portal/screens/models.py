@@ -14,6 +14,9 @@ from portal.ideas.models import Comment, Idea
 from portal.prototypes.models import Prototype
 
 CAPTION_MAX = 160
+# Without JavaScript the screen is a form image input shown at this width at most (scrolling sideways on a phone),
+# so the click's pixel coordinates it submits convert to fractions of the image exactly.
+NOJS_WIDTH = 880
 
 
 class Screen(db.Model):
@@ -41,6 +44,11 @@ class Screen(db.Model):
     @property
     def label(self) -> str:
         return self.caption or f"Screen {self.position + 1}"
+
+    @property
+    def nojs_size(self) -> tuple[int, int]:
+        width = min(self.width, NOJS_WIDTH)
+        return width, max(1, round(self.height * width / self.width))
 
 
 class Pin(db.Model):
