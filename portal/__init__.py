@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api.views import docs as api_docs
     from portal.admin.views import bp as admin
     from portal.core.views import bp as core
+    from portal.exports.views import bp as exports
     from portal.feeds.views import bp as feeds
     from portal.ideas.views import bp as ideas
     from portal.invitations.views import bp as invitations
@@ -108,6 +109,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.webhooks.views import bp as webhooks
 
     for blueprint in (core, accounts, admin, prototypes, ideas, triage, idea_triage, moderation, roadmap,
-                      feeds, seo, search, notifications, mentions, api, api_docs, webhooks, screens, invitations,
+                      feeds, seo, search, notifications, mentions, api, api_docs, webhooks, exports, screens, invitations,
                       reputation, people):
         app.register_blueprint(blueprint)

@@ -313,7 +313,7 @@ def can_import_ideas(user: Any) -> bool:
 
 
 def can_export_own_data(user: Any) -> bool:
-    """Everyone signed in may download what the portal holds about them, banned or not."""
+    """Everyone signed in may download what the portal holds about them."""
     return _signed_in(user)
 
 

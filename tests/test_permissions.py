@@ -159,6 +159,16 @@ MATRIX: dict[str, tuple[str, Callable[[Any], bool], tuple[bool, ...]]] = {
     "ban oneself": ("can_ban", lambda u: permissions.can_ban(u, u), (N, N, N, N, N)),
     "manage settings": ("can_manage_settings", lambda u: permissions.can_manage_settings(u), (N, N, N, N, Y)),
     "view the audit log": ("can_view_audit", lambda u: permissions.can_view_audit(u), (N, N, N, N, Y)),
+    "manage webhooks": ("can_manage_webhooks", lambda u: permissions.can_manage_webhooks(u), (N, N, N, N, Y)),
+    "banned admin manages webhooks": (
+        "can_manage_webhooks", lambda u: permissions.can_manage_webhooks(_banned(u)), (N, N, N, N, N)),
+    "export ideas as CSV": ("can_export_ideas", lambda u: permissions.can_export_ideas(u), (N, N, Y, Y, Y)),
+    "see authors' emails in the CSV": (
+        "can_see_author_emails", lambda u: permissions.can_see_author_emails(u), (N, N, N, N, Y)),
+    "import ideas": ("can_import_ideas", lambda u: permissions.can_import_ideas(u), (N, N, N, N, Y)),
+    "export one's own data": ("can_export_own_data", lambda u: permissions.can_export_own_data(u), (N, Y, Y, Y, Y)),
+    "export one's own data when banned (a banned account can't sign in)": (
+        "can_export_own_data", lambda u: permissions.can_export_own_data(_banned(u)), (N, N, N, N, N)),
     "follow a visible idea": (
         "can_follow", lambda u: permissions.can_follow(u, _idea(OTHER_ID)), (N, Y, Y, Y, Y)),
     "follow a hidden idea": (

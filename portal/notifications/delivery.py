@@ -149,10 +149,15 @@ def deliver(worker: str | None = None, now: datetime | None = None, limit: int =
 def run_worker(*, once: bool = False, poll_seconds: float = 2.0, log: Callable[[str], None] = print,
                should_stop: Callable[[], bool] = lambda: False) -> Report:
     """Send until the queue is empty (`once`) or forever, sleeping `poll_seconds` when there is nothing due."""
+    from portal.webhooks.delivery import deliver_webhooks  # webhooks build on this module; imported late
+
     worker = worker_name()
     total = Report()
     while not should_stop():
         report = deliver(worker)
+        hooks = deliver_webhooks(worker)  # one worker for both outboxes: email and webhooks
+        report = Report(report.sent + hooks.sent, report.retrying + hooks.retrying, report.failed + hooks.failed,
+                        report.errors + hooks.errors)
         total.sent, total.retrying, total.failed = (total.sent + report.sent, total.retrying + report.retrying,
                                                     total.failed + report.failed)
         total.errors += report.errors

@@ -73,6 +73,9 @@ def _may_see(note: Notification, event: Event, viewer: User) -> tuple[bool, bool
 
 def present(note: Notification, viewer: User) -> Item:
     """What the viewer is shown for one notification, checked against what they may see today."""
+    if note.idea_id is None and note.event not in Event.__members__.values() and note.about:
+        # A notice about the site itself (a webhook endpoint disabled): its words were written for this reader.
+        return Item(note=note, headline=note.about, excerpt=note.excerpt, idea=None, comment_id=None)
     event = _event(note)
     idea_ok, words_ok = _may_see(note, event, viewer) if event is not None else (False, False)
     if not idea_ok or event is None:

@@ -182,6 +182,11 @@ def _filtered(stmt: Select, filters: InboxFilters, viewer: Any, *, by_status: bo
     return stmt
 
 
+def filtered_ideas(stmt: Select, filters: InboxFilters, viewer: Any) -> Select:
+    """A select over ideas narrowed by every inbox filter, as the inbox lists them (the CSV export reads this)."""
+    return _filtered(stmt, filters, viewer)
+
+
 def status_counts(filters: InboxFilters, viewer: Any) -> dict[int, int]:
     """How many ideas each status holds under the current filters, the status filter aside: one GROUP BY."""
     stmt = _filtered(select(Idea.status_id, func.count()), filters, viewer, by_status=False)
