@@ -272,6 +272,38 @@ def can_resolve_pin(user: Any) -> bool:
     return _designer_or_admin(user)
 
 
+# --- invitations, reputation and the directory ----------------------------------------------------------
+
+def can_invite(user: Any) -> bool:
+    """Any member with a confirmed address invites people by email (the daily cap is the service's business)."""
+    return _active(user) and _verified(user) and not getattr(user, "is_contact", False)
+
+
+def can_mark_helpful(user: Any, idea: Idea, comment: Comment) -> bool:
+    """The idea's author or the team marks someone else's visible comment on it helpful."""
+    if not _active(user) or comment.author_id == user.id or comment.idea_id != idea.id:
+        return False
+    if comment.is_deleted or comment.hidden_at is not None or comment.pending_approval:
+        return False
+    return idea.author_id == user.id or is_team(user)
+
+
+def can_change_directory_listing(user: Any) -> bool:
+    """Anyone signed in decides whether they appear in the people directory (banned people included)."""
+    return _signed_in(user)
+
+
+def has_trusted_standing(user: Any) -> bool:
+    """The team, and members whose reputation reached TRUSTED_REPUTATION: no new-account holds or link limits."""
+    if is_team(user):
+        return True
+    if not _active(user) or not has_app_context():
+        return False
+    from portal.reputation.queries import points, trusted_threshold  # those import the models, which import this
+
+    return points(user.id) >= trusted_threshold()
+
+
 # --- moderation and admin ---------------------------------------------------------------------------------
 
 def can_moderate(user: Any) -> bool:

@@ -73,6 +73,11 @@ def _new_user(email: str, display_name: str, password: str, role: Role) -> User:
     return user
 
 
+def add_account(email: str, display_name: str, password: str) -> User:
+    """A new customer account (or a contact account claimed) in the caller's transaction; not committed."""
+    return _new_user(email, display_name, password, Role.CUSTOMER)
+
+
 def register_user(email: str, display_name: str, password: str, role: Role = Role.CUSTOMER) -> User:
     """Create an account; everyone who signs up is a customer."""
     user = _new_user(email, display_name, password, role)

@@ -19,6 +19,7 @@ from portal.ideas.trending import trending_weight
 from portal.markup import plain_text, render_markdown
 from portal.notifications.follows import follow_participants
 from portal.notifications.models import ProductWatch
+from portal.people.demo import seed_giving
 from portal.prototypes.models import Product, Prototype
 from portal.search.index import rebuild_index
 from portal.triage.statuses import initial_status
@@ -116,5 +117,6 @@ def seed_demo() -> str:
     db.session.commit()
     seed_triage(people)  # through the services: followers hear of these status changes
     rebuild_index()  # the demo's rows are written directly, not through the services that index them
+    seed_giving()  # invitations, helpful answers and the reputation they earned
     return (f"Seeded {len(content.PROTOTYPES)} prototypes, {len(content.IDEAS)} ideas and {len(people)} people. "
             f"Demo accounts use the password '{DEMO_PASSWORD}'.")

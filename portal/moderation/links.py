@@ -14,7 +14,7 @@ from portal.core.models import utcnow
 from portal.errors import ValidationError
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea
-from portal.permissions import is_team
+from portal.permissions import has_trusted_standing, is_team
 
 # Rendered, sanitized HTML (markup.py) quotes every attribute with double quotes.
 _LINKED = re.compile(r'\b(?:href|src)="((?:https?:)?//[^"]*)"', re.IGNORECASE)
@@ -36,17 +36,18 @@ def outward_links(html: str) -> int:
 
 
 def has_standing(user: User) -> bool:
-    """The team, and accounts older than LINKS_STANDING_HOURS with at least one post the team let through."""
+    """The team, accounts older than LINKS_STANDING_HOURS with at least one post the team let through, and
+    members in trusted standing (enough reputation)."""
     if is_team(user):
         return True
     age = timedelta(hours=float(current_app.config.get("LINKS_STANDING_HOURS", 24)))
     if user.created_at is None or user.created_at > utcnow() - age:
-        return False
+        return has_trusted_standing(user)
     approved_idea = exists().where(Idea.author_id == user.id, Idea.pending_approval.is_(False),
                                    Idea.hidden_at.is_(None))
     approved_comment = exists().where(Comment.author_id == user.id, Comment.pending_approval.is_(False),
                                       Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
-    return bool(db.session.scalar(select(or_(approved_idea, approved_comment))))
+    return bool(db.session.scalar(select(or_(approved_idea, approved_comment)))) or has_trusted_standing(user)
 
 
 def check_links(actor: User, html: str, field: str = "body") -> None:

@@ -15,7 +15,7 @@ from portal.ideas.trending import trending_weight
 from portal.moderation.models import Setting
 from portal.notifications import events
 from portal.notifications.mentions import stored_mention_ids
-from portal.permissions import Role, can_ban, can_manage_settings, can_moderate, require
+from portal.permissions import Role, can_ban, can_manage_settings, can_moderate, has_trusted_standing, require
 from portal.search.index import reindex_author, reindex_idea
 from portal.webhooks import events as webhooks
 
@@ -137,7 +137,9 @@ def needs_approval(user: User) -> bool:
         Idea.author_id == user.id, Idea.pending_approval.is_(False))
     approved_comments = select(func.count()).select_from(Comment).where(
         Comment.author_id == user.id, Comment.pending_approval.is_(False))
-    return not (db.session.scalar(approved_ideas) or db.session.scalar(approved_comments))
+    if db.session.scalar(approved_ideas) or db.session.scalar(approved_comments):
+        return False
+    return not has_trusted_standing(user)  # reputation earned by giving (votes, invitations) vouches too
 
 
 def approve_idea(actor: User, idea: Idea) -> None:
