@@ -86,8 +86,8 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
+    from portal.api.settings import pages as api_pages
     from portal.api.views import bp as api
-    from portal.api.views import docs as api_docs
     from portal.admin.views import bp as admin
     from portal.core.views import bp as core
     from portal.exports.views import bp as exports
@@ -109,6 +109,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.webhooks.views import bp as webhooks
 
     for blueprint in (core, accounts, admin, prototypes, ideas, triage, idea_triage, moderation, roadmap,
-                      feeds, seo, search, notifications, mentions, api, api_docs, webhooks, exports, screens, invitations,
+                      feeds, seo, search, notifications, mentions, api, api_pages, webhooks, screens, invitations,
                       reputation, people):
         app.register_blueprint(blueprint)

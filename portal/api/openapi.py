@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 from flask import current_app
@@ -51,7 +52,7 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
 
 
 def _errors(op: Operation) -> tuple[int, ...]:
-    codes = set(op.errors) | {429}
+    codes = set(op.errors) | {405, 429}
     if op.signed_in or op.scope is not None:
         codes |= {401, 403}
     if op.path_params:
@@ -127,3 +128,35 @@ opaque and stay correct while new rows arrive.
 
 **Rate limits** are counted per token; every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and
 `RateLimit-Reset`, and a 429 says how long to wait in `Retry-After`."""
+
+
+def describe_type(schema: dict[str, Any]) -> str:
+    """A JSON Schema as a short readable type for the documentation page: `integer | null`, `array of Tag`."""
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if "anyOf" in schema:
+        return " | ".join(describe_type(option) for option in schema["anyOf"])
+    if "enum" in schema:
+        return " | ".join(f'"{value}"' for value in schema["enum"])
+    if "const" in schema:
+        return f'"{schema["const"]}"'
+    kind = schema.get("type", "any")
+    if kind == "array":
+        return f"array of {describe_type(schema.get('items', {}))}"
+    if kind == "object" and "additionalProperties" in schema and isinstance(schema["additionalProperties"], dict):
+        return f"object of {describe_type(schema['additionalProperties'])}"
+    return str(kind)
+
+
+def describe_limits(schema: dict[str, Any]) -> str:
+    """Bounds and defaults, e.g. `4–120 characters, default ""`."""
+    parts = []
+    if "minLength" in schema or "maxLength" in schema:
+        parts.append(f"{schema.get('minLength', 0)}–{schema.get('maxLength', '∞')} characters")
+    if "minimum" in schema or "maximum" in schema:
+        parts.append(f"{schema.get('minimum', '-∞')}–{schema.get('maximum', '∞')}")
+    if "maxItems" in schema:
+        parts.append(f"at most {schema['maxItems']} items")
+    if "default" in schema:
+        parts.append(f"default {json.dumps(schema['default'])}")
+    return ", ".join(parts)

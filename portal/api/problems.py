@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, Response, current_app, json, request
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
+from portal.core.text import MAX_ID
 from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.ratelimit import DEFAULT_RETRY_AFTER, seconds_until_reset
 
@@ -63,12 +64,18 @@ def _retry_after(exc: HTTPException) -> int:
     return int(value) if value.isdigit() else DEFAULT_RETRY_AFTER
 
 
+def _names_impossible_id() -> bool:
+    return any(part.isdigit() and int(part) > MAX_ID for part in request.path.split("/") if len(part) < 4000)
+
+
 def from_http(exc: HTTPException) -> Response:
     """A werkzeug error (unknown address, wrong method, body too large, rate limit) as a problem."""
     status = exc.code or 500
     if status >= 500:
         return unexpected(getattr(exc, "original_exception", None) or exc)
-    headers = {name: value for name, value in exc.get_headers() if name.lower() == "allow"}
+    if status == 405 and _names_impossible_id():  # werkzeug says 405 when an id converter refuses a number
+        status = 404
+    headers = {name: value for name, value in exc.get_headers() if name.lower() == "allow" and status == 405}
     detail = None
     if isinstance(exc, RateLimitExceeded) or status == 429:
         wait = _retry_after(exc)

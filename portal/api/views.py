@@ -8,10 +8,11 @@ from flask import Blueprint, Flask, Response, json, render_template, request
 
 from portal.api import ideas, me, products, triage  # noqa: F401 - each module declares its operations on `bp`
 from portal.api.blueprint import bp
-from portal.api.openapi import build_document
+from portal.api.openapi import build_document, describe_limits, describe_type
 from portal.api.problems import init_problems
+from portal.api.spec import OPERATIONS
 
-docs = Blueprint("api_docs", __name__)
+pages = Blueprint("api_pages", __name__)
 
 RATE_LIMIT_HEADERS = (("X-RateLimit-Limit", "RateLimit-Limit"), ("X-RateLimit-Remaining", "RateLimit-Remaining"))
 
@@ -21,9 +22,14 @@ def openapi_document() -> Response:
     return Response(json.dumps(build_document(), indent=1), mimetype="application/json")
 
 
-@docs.get("/api/docs")
+@pages.get("/api/docs")
 def documentation():
-    return render_template("api/docs.html", doc=build_document())
+    doc = build_document()
+    groups: dict[str, list] = {}
+    for op in OPERATIONS:
+        groups.setdefault(op.tag, []).append((op, doc["paths"]["/api/v1" + op.path][op.method.lower()]))
+    return render_template("api/docs.html", doc=doc, groups=groups, describe_type=describe_type,
+                           describe_limits=describe_limits)
 
 
 @bp.record_once
