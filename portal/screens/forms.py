@@ -53,10 +53,10 @@ class ReplaceForm(FlaskForm):
 class PositionForm(FlaskForm):
     """A spot or rectangle in percent of the image, as people read and type it."""
 
-    x = StringField("Across (%)", description="0 is the left edge, 100 the right edge.")
-    y = StringField("Down (%)", description="0 is the top edge, 100 the bottom edge.")
-    w = StringField("Width (%)", description="Leave empty to pin a single spot.")
-    h = StringField("Height (%)")
+    x = StringField("Across %", description="0 is the left edge, 100 the right edge.")
+    y = StringField("Down %", description="0 is the top edge, 100 the bottom edge.")
+    w = StringField("Width %", description="Leave empty to pin a single spot.")
+    h = StringField("Height %")
 
 
 def _percent(raw: str | None) -> float | None:

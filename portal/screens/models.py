@@ -16,7 +16,7 @@ from portal.prototypes.models import Prototype
 CAPTION_MAX = 160
 # Without JavaScript the screen is a form image input shown at this width at most (scrolling sideways on a phone),
 # so the click's pixel coordinates it submits convert to fractions of the image exactly.
-NOJS_WIDTH = 880
+NOJS_WIDTH = 640
 
 
 class Screen(db.Model):
