@@ -33,7 +33,7 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule(("accounts.login",), "RATELIMIT_SIGN_IN"),
-    Rule(("accounts.signup",), "RATELIMIT_SIGN_UP"),
+    Rule(("accounts.signup", "invitations.show"), "RATELIMIT_SIGN_UP"),
     Rule(PASSWORD_RESET_ENDPOINTS, "RATELIMIT_PASSWORD_RESET"),
     Rule(("ideas.new",), "RATELIMIT_IDEA"),
     Rule(("ideas.new",), "RATELIMIT_IDEA_PER_USER", per_user=True),

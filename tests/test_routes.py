@@ -19,6 +19,7 @@ PUBLIC_POST = {
     "accounts.confirm_verification",
     "accounts.reset_password",
     "accounts.apply_email_change",
+    "invitations.show",  # joining through an emailed invitation: the signed, single-use token authorises it
 }
 
 
