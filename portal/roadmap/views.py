@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
 from portal.prototypes.models import Product
 from portal.prototypes.queries import product_by_slug
@@ -15,6 +16,7 @@ from portal.roadmap.queries import (
     roadmap_columns,
     roadmap_filter_choices,
 )
+from portal.screens.queries import addressed_in_versions, addressed_versions_of
 
 bp = Blueprint("roadmap", __name__)
 
@@ -28,7 +30,7 @@ def _roadmap(product: Product | None):
     columns = roadmap_columns(filters)
     shown = [idea.id for column in columns for idea in column.ideas]
     return render_template("roadmap/roadmap.html", product=product, filters=filters, columns=columns,
-                           tags=public_tags(shown), notes=latest_notes(shown),
+                           tags=public_tags(shown), notes=latest_notes(shown), addressed=addressed_versions_of(shown),
                            choices=roadmap_filter_choices(filters.product))
 
 
@@ -45,7 +47,8 @@ def product(slug: str):
 def _changelog(product: Product | None):
     groups, total = changelog(product)
     return render_template("roadmap/changelog.html", product=product, groups=groups, total=total,
-                           limit=CHANGELOG_LIMIT)
+                           limit=CHANGELOG_LIMIT,
+                           addressed=addressed_in_versions(product.id if product else None, current_user))
 
 
 @bp.get("/changelog")

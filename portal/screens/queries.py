@@ -219,3 +219,15 @@ def carried_into(idea: Idea) -> list[Prototype]:
     """The newer versions an idea was carried forward into."""
     return list(db.session.scalars(select(Prototype).join(CarriedIdea, CarriedIdea.prototype_id == Prototype.id)
                                    .where(CarriedIdea.idea_id == idea.id).order_by(Prototype.created_at)))
+
+
+def addressed_in_versions(product_id: int | None, viewer: Any) -> list[tuple[Prototype, list[Pin]]]:
+    """For the changelog: each version (newest first) with the pinned spots triage marked as addressed in it."""
+    stmt = select(Prototype.id).where(Prototype.id.in_(select(Pin.addressed_in_id)))
+    if product_id is not None:
+        stmt = stmt.where(Prototype.product_id == product_id)
+    version_ids = list(db.session.scalars(stmt))
+    grouped = addressed_by_version(version_ids, viewer)
+    versions = db.session.scalars(select(Prototype).options(joinedload(Prototype.product))
+                                  .where(Prototype.id.in_(list(grouped))).order_by(Prototype.created_at.desc()))
+    return [(version, grouped[version.id]) for version in versions]

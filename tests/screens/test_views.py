@@ -267,3 +267,19 @@ def test_addressed_pins_are_shown_on_the_screen_list(app, client, world):
         resolve_pin(make_user(role="admin"), pin, pin.screen.prototype)
 
     assert "✓ addressed in" in client.get(world["url"]).get_data(as_text=True)
+
+
+def test_the_roadmap_and_changelog_show_which_version_addressed_what(app, client, world):
+    with app.app_context():
+        pin = db.session.get(Pin, world["pin"])
+        product = pin.screen.prototype.product
+        later = make_prototype(product, name="Reader app v2")
+        set_status(make_user(role="designer"), pin.idea, status_by_name("Planned"), "")
+        resolve_pin(make_user(role="admin"), pin, later)
+        product_slug = product.slug
+
+    roadmap = client.get("/roadmap").get_data(as_text=True)
+    changelog = client.get(f"/products/{product_slug}/changelog").get_data(as_text=True)
+
+    assert "✓ addressed in Reader app v2" in roadmap
+    assert "Addressed on the screens, by version" in changelog and "Shelf label is cut off" in changelog
