@@ -101,12 +101,11 @@ def _restricted(address: IPAddress) -> bool:
             or address.is_loopback or address.is_link_local or address.is_private)
 
 
-def _portal_itself(host: str, port: int, addresses: list[IPAddress]) -> bool:
+def _portal_itself(port: int, addresses: list[IPAddress]) -> bool:
+    """The portal's own address and port, reached by another name (its IP, or an alias)."""
     site = urlsplit(current_app.config["SITE_URL"])
     site_host = (site.hostname or "").lower()
     site_port = site.port or (443 if site.scheme == "https" else 80)
-    if host.lower().rstrip(".") == site_host:
-        return True
     if port != site_port:
         return False
     try:
@@ -122,10 +121,12 @@ def check_destination(raw: str, *, allow_private: bool | None = None) -> Destina
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
+    if host.lower().rstrip(".") == (urlsplit(current_app.config["SITE_URL"]).hostname or "").lower():
+        raise UnsafeDestination("A webhook can't call the portal itself.")
     addresses = _resolve(host, port)
     if not addresses:
         raise UnsafeDestination(f"The host name “{host}” has no address.")
-    if _portal_itself(host, port, addresses):
+    if _portal_itself(port, addresses):
         raise UnsafeDestination("A webhook can't call the portal itself.")
     if allow_private is None:
         allow_private = private_allowed()

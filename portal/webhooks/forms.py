@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, SelectMultipleField, StringField, widgets
+from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import Optional
 
 from portal.core.forms import Form, Text
@@ -21,7 +21,7 @@ class EndpointForm(Form):
     description = StringField("Description", validators=[Optional(), Text(max_len=DESCRIPTION_MAX)],
                               description="For you: what listens here (e.g. “Support desk”).")
     # Unknown names are dropped by the service with its own message, not WTForms' "Not a valid choice".
-    events = CheckboxesField("Events", choices=[(e.value, f"{e.value} — {e.label}") for e in WebhookEvent],
+    events = CheckboxesField("Events", choices=[SelectChoice(e.value, e.label) for e in WebhookEvent],
                              validate_choice=False, default=[e.value for e in WebhookEvent])
 
 

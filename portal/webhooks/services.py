@@ -61,8 +61,16 @@ def save_endpoint(actor: User, endpoint: WebhookEndpoint | None, *, url: str, de
                   events: Iterable[str]) -> WebhookEndpoint:
     """Register an endpoint (endpoint=None; a secret is made for it) or change one's URL, description and events."""
     require(can_manage_webhooks(actor))
-    fields = {"url": _url(url), "description": clean_text(description, "description", max_len=DESCRIPTION_MAX),
-              "events": _events(events)}
+    fields, errors = {}, {}
+    checks = (("url", lambda: _url(url)), ("events", lambda: _events(events)),
+              ("description", lambda: clean_text(description, "description", max_len=DESCRIPTION_MAX)))
+    for name, check in checks:  # every field's problem at once, not one per submission
+        try:
+            fields[name] = check()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
     before = None
     if endpoint is None:
         endpoint = WebhookEndpoint(secret=new_secret(), created_by_id=actor.id, active=True)

@@ -62,8 +62,9 @@ def create():
 @bp.route("/<int:endpoint_id>/edit", methods=["GET", "POST"])
 def edit(endpoint_id: int):
     endpoint = services.get_endpoint(endpoint_id)
-    form = EndpointForm(obj=None if request.method == "POST" else endpoint,
-                        data=None if request.method == "POST" else {"events": endpoint.event_list})
+    # On GET the form shows the stored endpoint (its events as a list, not the stored string).
+    form = EndpointForm() if request.method == "POST" else EndpointForm(data={
+        "url": endpoint.url, "description": endpoint.description, "events": endpoint.event_list})
     if form.validate_on_submit() and attempt(form, lambda: services.save_endpoint(
             current_user, endpoint, url=form.url.data, description=form.description.data or "",
             events=form.events.data or [])):
