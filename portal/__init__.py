@@ -109,6 +109,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.webhooks.views import bp as webhooks
 
     for blueprint in (core, accounts, admin, prototypes, ideas, triage, idea_triage, moderation, roadmap,
-                      feeds, seo, search, notifications, mentions, api, api_pages, webhooks, screens, invitations,
+                      feeds, seo, search, notifications, mentions, api, api_pages, webhooks, exports, screens, invitations,
                       reputation, people):
         app.register_blueprint(blueprint)
