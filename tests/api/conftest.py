@@ -66,3 +66,25 @@ def customer(ctx):
 @pytest.fixture
 def designer(ctx):
     return make_user("designer")
+
+
+@pytest.fixture
+def limited_app(app):
+    """Build an app on the shared test database with rate limits on and the given API limits."""
+    from portal import create_app
+    from portal.extensions import db
+
+    made = []
+
+    def build(**limits: str):
+        settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                    "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"], "OUTBOX_DIR": app.config["OUTBOX_DIR"],
+                    "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+        instance = create_app("testing", **(settings | limits))
+        made.append(instance)
+        return instance
+
+    yield build
+    for instance in made:
+        with instance.app_context():
+            db.engine.dispose()
