@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.core.models import utcnow
 from portal.core.pagination import parse_page
+from portal.core.text import text_problem
 from portal.extensions import db
 from portal.people import charts, network, queries, services
 from portal.permissions import Role
@@ -16,13 +17,19 @@ from portal.prototypes.models import Product, Prototype
 bp = Blueprint("people", __name__)
 
 
+def query_arg(name: str, max_len: int = 200) -> str:
+    """A query-string value as text, or "" when it holds what no person types (NUL and other controls)."""
+    value = request.args.get(name, "")[:max_len]
+    return "" if text_problem(value, max_len=max_len) else value
+
+
 def _filters() -> tuple[queries.Filters, Product | None, Prototype | None]:
-    args = request.args
-    prototype = db.session.scalar(select(Prototype).where(Prototype.slug == args.get("prototype", "")))
-    product = db.session.scalar(select(Product).where(Product.slug == args.get("product", "")))
-    sort = args.get("sort", "reputation")
+    prototype_slug, product_slug = query_arg("prototype"), query_arg("product")
+    prototype = db.session.scalar(select(Prototype).where(Prototype.slug == prototype_slug)) if prototype_slug else None
+    product = db.session.scalar(select(Product).where(Product.slug == product_slug)) if product_slug else None
+    sort, role = query_arg("sort"), query_arg("role")
     filters = queries.Filters(
-        q=(args.get("q") or "")[:200], role=args.get("role", "") if args.get("role") in set(Role) else "",
+        q=query_arg("q"), role=role if role in set(Role) else "",
         product_id=product.id if product else None, prototype_id=prototype.id if prototype else None,
         sort=sort if sort in queries.SORTS else "reputation")
     return filters, product, prototype

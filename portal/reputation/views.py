@@ -56,7 +56,7 @@ def leaderboard():
     period = request.args.get("period", "month")
     period = period if period in PERIODS else "month"
     products = db.session.scalars(select(Product).order_by(Product.name)).all()
-    product = next((p for p in products if p.slug == request.args.get("product")), None)
+    product = next((p for p in products if p.slug == request.args.get("product")), None)  # compared in Python
     days = PERIODS[period][1]
     since = utcnow() - timedelta(days=days) if days else None
     leaders = queries.leaderboard(product.id if product else None, since)

@@ -191,8 +191,11 @@ def test_join_page_signs_up_and_lands_on_the_prototype(app, client):
 
 
 def test_forged_link_page_says_so(client):
-    response = client.get("/invite/not-a-real-token")
-    assert response.status_code == 400 and b"link doesn" in response.data
+    for token in ("not-a-real-token", "%00", "a" * 3000, "eyJpIjoxLCJlIjoiYSJ9.x.y"):
+        response = client.get(f"/invite/{token}")
+        assert response.status_code in (400, 404) and (response.status_code == 404 or b"link doesn" in response.data)
+        assert client.post(f"/invite/{token}", data={"email": "a@example.org", "display_name": "A",
+                                                      "password": PASSWORD}).status_code in (400, 404)
 
 
 def test_join_form_errors_keep_the_input(app, client):

@@ -75,7 +75,8 @@ def test_sorted_by_reputation_or_recency(client, people):
 
 
 def test_bad_query_strings_are_harmless(client, people):
-    for query in ("page=-3", "page=abc", "role=king", "product=nope", "prototype=%00", "q=" + "x" * 5000):
+    for query in ("page=-3", "page=abc", "role=king", "product=nope", "prototype=%00", "q=%00a", "q=%FF",
+                  "sort=%00", "q=" + "x" * 5000, "product=%C0%80"):
         assert client.get(f"/people?{query}").status_code == 200
 
 
