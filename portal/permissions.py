@@ -235,6 +235,41 @@ def can_view_email_outbox(user: Any) -> bool:
     return _admin(user)
 
 
+# --- the contributor network ------------------------------------------------------------------------------
+
+def can_see_contact(viewer: Any, owner: Any, visibility: str, *, connected: bool | None = None) -> bool:
+    """Whether the viewer may see one of the owner's contact details, at the visibility its owner chose.
+
+    `connected` spares a query when the caller already knows whether the two are connected."""
+    if _signed_in(viewer) and viewer.id == owner.id:
+        return True
+    level = Visibility(visibility) if visibility in set(Visibility) else Visibility.ME
+    if level is Visibility.ME or getattr(owner, "is_banned", False):
+        return False
+    if level is Visibility.EVERYONE:
+        return True
+    if not _active(viewer):
+        return False
+    if level is Visibility.MEMBERS:
+        return True
+    if connected is None:
+        from portal.network.queries import are_connected  # the network's models import this module
+
+        connected = are_connected(viewer.id, owner.id)
+    return connected
+
+
+def can_connect(user: Any, other: Any) -> bool:
+    """Ask someone to connect (blocks and caps are the service's business: they need the database)."""
+    return (_active(user) and _verified(user) and other is not None and other.id != user.id
+            and not getattr(other, "is_banned", False) and not getattr(other, "is_contact", False))
+
+
+def can_introduce(user: Any) -> bool:
+    """Team members act as hosts and introduce two people to each other."""
+    return is_team(user) and _verified(user)
+
+
 # --- screens, pins and versions ---------------------------------------------------------------------------
 
 def can_manage_screens(user: Any) -> bool:
@@ -345,7 +380,7 @@ def can_import_ideas(user: Any) -> bool:
 
 
 def can_export_own_data(user: Any) -> bool:
-    """Everyone signed in may download what the portal holds about them."""
+    """Everyone signed in may download what the portal holds about them, banned or not."""
     return _signed_in(user)
 
 

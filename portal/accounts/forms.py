@@ -11,7 +11,6 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length
 
@@ -38,17 +37,6 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
     remember = BooleanField("Remember me on this device")
     next = HiddenField()
-
-
-class ProfileForm(FlaskForm):
-    display_name = StringField("Display name", validators=[Text(min_len=1, max_len=NAME_MAX)])
-    company = StringField("Company", validators=[Text(max_len=100)])
-    job_title = StringField("Job title", validators=[Text(max_len=100)])
-    bio = TextAreaField("Short bio", validators=[Text(max_len=500, multiline=True)],
-                        description="Up to 500 characters, plain text.")
-    website = StringField("Website", validators=[Text(max_len=300)], description="For example https://example.org")
-    show_website = BooleanField("Show my website on my public profile")
-    show_email = BooleanField("Show my email address on my public profile")
 
 
 class PasswordForm(FlaskForm):

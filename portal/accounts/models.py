@@ -11,12 +11,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.models import UTCDateTime, utcnow
 from portal.extensions import db
-from portal.permissions import Role
+from portal.permissions import Role, Visibility
+
+# Contact details, each with its own `<field>_visibility` column.
+CONTACT_FIELDS = ("email", "phone", "website", "linkedin", "github", "mastodon")
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "user"
-    __table_args__ = (CheckConstraint("role IN ('customer', 'developer', 'designer', 'admin')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('customer', 'developer', 'designer', 'admin')", name="role"),
+        *(CheckConstraint(f"{field}_visibility IN ('me', 'connections', 'members', 'everyone')",
+                          name=f"{field}_visibility") for field in CONTACT_FIELDS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, so the unique index makes addresses unique case-insensitively on every database.
@@ -28,8 +35,19 @@ class User(UserMixin, db.Model):
     job_title: Mapped[str] = mapped_column(String(100), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str] = mapped_column(String(300), default="")
-    show_website: Mapped[bool] = mapped_column(default=False)
-    show_email: Mapped[bool] = mapped_column(default=False)
+    # The business card: where the person is, how to reach them, and who may see each contact detail
+    # (a Visibility value; can_see_contact in permissions.py is the one rule that reads them).
+    location: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    linkedin: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    github: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    mastodon: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    email_visibility: Mapped[str] = mapped_column(String(12), default=Visibility.ME.value, server_default="me")
+    phone_visibility: Mapped[str] = mapped_column(String(12), default=Visibility.ME.value, server_default="me")
+    website_visibility: Mapped[str] = mapped_column(String(12), default=Visibility.ME.value, server_default="me")
+    linkedin_visibility: Mapped[str] = mapped_column(String(12), default=Visibility.ME.value, server_default="me")
+    github_visibility: Mapped[str] = mapped_column(String(12), default=Visibility.ME.value, server_default="me")
+    mastodon_visibility: Mapped[str] = mapped_column(String(12), default=Visibility.ME.value, server_default="me")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A contact account is made by the team when recording a vote on someone's behalf; it has no usable
     # password until the person signs up with that email and so claims it.

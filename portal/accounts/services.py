@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -10,12 +11,15 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.accounts import mail, throttle
+from portal.accounts.card import clean_contacts, clean_visibility
 from portal.accounts.models import User
 from portal.audit.services import record
 from portal.core.models import utcnow
 from portal.core.text import clean_text
 from portal.errors import ValidationError
 from portal.extensions import db
+from portal.network.models import TagKind
+from portal.network.tags import parse_tags, replace_tags
 from portal.permissions import Role, can_manage_users, email_verification_required, require
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 200
@@ -174,21 +178,26 @@ def user_for_session(session_id: str) -> User | None:
 
 
 def update_profile(actor: User, *, display_name: str, company: str = "", job_title: str = "", bio: str = "",
-                   website: str = "", show_website: bool = False, show_email: bool = False) -> User:
-    """Change what the actor's public profile shows; nothing changes unless every field is valid."""
+                   location: str = "", offers: str = "", needs: str = "",
+                   contacts: Mapping[str, str] | None = None, visibility: Mapping[str, str] | None = None) -> User:
+    """Change the actor's business card: who they are, offers and needs, contact details and who sees each.
+
+    `contacts` maps phone/website/linkedin/github/mastodon to values, `visibility` maps every CONTACT_FIELDS
+    name to a Visibility value; fields left out keep "only me". Nothing changes unless every field is valid."""
     values = {
         "display_name": clean_text(display_name, "display_name", min_len=1, max_len=NAME_MAX),
         "company": clean_text(company, "company", max_len=100),
         "job_title": clean_text(job_title, "job_title", max_len=100),
+        "location": clean_text(location, "location", max_len=100),
         "bio": clean_text(bio, "bio", max_len=500, multiline=True),
-        "website": clean_text(website, "website", max_len=300),
     }
-    if values["website"] and not values["website"].lower().startswith(("http://", "https://")):
-        raise ValidationError({"website": "Start the address with https:// or http://."})
-    values["show_website"] = bool(show_website and values["website"])
-    values["show_email"] = bool(show_email)
+    values |= clean_contacts(contacts or {})
+    values |= clean_visibility(visibility or {})
+    tags = {TagKind.OFFER: parse_tags(offers, "offers"), TagKind.NEED: parse_tags(needs, "needs")}
     for key, value in values.items():
         setattr(actor, key, value)
+    for kind, names in tags.items():
+        replace_tags(actor.id, kind, names)
     db.session.commit()
     return actor
 

@@ -18,16 +18,17 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import email_links, services, throttle
+from portal.accounts.card import LINK_FIELDS, visible_contacts
 from portal.accounts.forms import (
     EmailChangeForm,
     ForgotPasswordForm,
     LoginForm,
     PasswordForm,
-    ProfileForm,
     ResetPasswordForm,
     SignupForm,
 )
-from portal.accounts.models import User
+from portal.accounts.models import CONTACT_FIELDS, User
+from portal.accounts.profile_form import ProfileForm
 from portal.accounts.tokens import InvalidLink
 from portal.core.forms import attempt
 from portal.core.pagination import paginate, parse_page
@@ -35,6 +36,8 @@ from portal.core.urls import safe_next
 from portal.errors import ValidationError
 from portal.extensions import db
 from portal.ideas.queries import comments_by, idea_list, voted_idea_ids
+from portal.network.models import TagKind
+from portal.network.tags import tags_of
 
 bp = Blueprint("accounts", __name__)
 
@@ -186,10 +189,15 @@ def reset_password(token: str):
 @login_required
 def profile_settings():
     form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        tags = tags_of(current_user.id)
+        form.offers.data, form.needs.data = (", ".join(tags[kind]) for kind in (TagKind.OFFER, TagKind.NEED))
     if form.validate_on_submit() and attempt(form, lambda: services.update_profile(
         current_user, display_name=form.display_name.data, company=form.company.data,
-        job_title=form.job_title.data, bio=form.bio.data, website=form.website.data,
-        show_website=form.show_website.data, show_email=form.show_email.data,
+        job_title=form.job_title.data, location=form.location.data, bio=form.bio.data,
+        offers=form.offers.data, needs=form.needs.data,
+        contacts={field: form[field].data for field in LINK_FIELDS + ("phone",)},
+        visibility={field: form[f"{field}_visibility"].data for field in CONTACT_FIELDS},
     )):
         flash("Your profile is saved.", "success")
         return redirect(url_for("accounts.profile_settings"))
@@ -259,4 +267,5 @@ def profile(user_id: int):
                     parse_page(request.args.get("page")), current_app.config["IDEAS_PER_PAGE"])
     return render_template("accounts/profile.html", person=person, page=page,
                            voted=voted_idea_ids(current_user, [i.id for i in page.items]),
-                           comments=comments_by(person.id, current_user))
+                           comments=comments_by(person.id, current_user),
+                           contacts=visible_contacts(current_user, person))

@@ -105,16 +105,17 @@ def test_updating_the_profile_saves_every_field(ctx):
     user = make_user()
 
     services.update_profile(user, display_name="  New Name ", company="Acme", job_title="Engineer",
-                            bio="Line one\nLine two", website="https://example.org", show_website=True,
-                            show_email=True)
+                            bio="Line one\nLine two", contacts={"website": "https://example.org"},
+                            visibility={"website": "everyone", "email": "members"})
     db.session.expire_all()
     saved = db.session.get(User, user.id)
 
     assert (saved.display_name, saved.company, saved.job_title) == ("New Name", "Acme", "Engineer")
     assert saved.bio == "Line one\nLine two"
     assert saved.website == "https://example.org"
-    assert saved.show_website is True
-    assert saved.show_email is True
+    assert saved.website_visibility == "everyone"
+    assert saved.email_visibility == "members"
+    assert saved.phone_visibility == "me"
 
 
 @pytest.mark.parametrize("website", ["javascript:alert(1)", "ftp://example.org", "example.org", "//example.org"])
@@ -122,7 +123,7 @@ def test_a_website_that_is_not_http_or_https_is_rejected(ctx, website):
     user = make_user()
 
     with pytest.raises(ValidationError) as exc:
-        services.update_profile(user, display_name="Someone", website=website, show_website=True)
+        services.update_profile(user, display_name="Someone", contacts={"website": website})
 
     assert "website" in exc.value.errors
 
@@ -131,16 +132,16 @@ def test_a_website_that_is_not_http_or_https_is_rejected(ctx, website):
 def test_an_http_or_https_website_is_accepted(ctx, website):
     user = make_user()
 
-    assert services.update_profile(user, display_name="Someone", website=website).website == website
+    assert services.update_profile(user, display_name="Someone", contacts={"website": website}).website == website
 
 
-def test_show_website_is_off_when_there_is_no_website(ctx):
+def test_a_blank_website_is_stored_empty(ctx):
     user = make_user()
 
-    services.update_profile(user, display_name="Someone", website="   ", show_website=True)
+    services.update_profile(user, display_name="Someone", contacts={"website": "   "},
+                            visibility={"website": "everyone"})
 
     assert user.website == ""
-    assert user.show_website is False
 
 
 def test_an_empty_display_name_is_rejected(ctx):

@@ -323,7 +323,7 @@ def test_saving_the_profile_updates_it(app, client, auth):
         user = make_user()
     auth.login(user)
 
-    response = client.post("/settings/profile", data={**PROFILE, "show_website": "y"})
+    response = client.post("/settings/profile", data={**PROFILE, "website_visibility": "everyone"})
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/settings/profile"
@@ -335,8 +335,8 @@ def test_saving_the_profile_updates_it(app, client, auth):
     }
     saved = fetch_user(app, user.id)
     assert saved.bio == PROFILE["bio"]
-    assert saved.show_website is True
-    assert saved.show_email is False
+    assert saved.website_visibility == "everyone"
+    assert saved.email_visibility == "me"
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -406,14 +406,14 @@ def test_a_public_profile_hides_website_and_email_by_default(app, client, auth):
 
 
 def test_a_public_profile_shows_the_website_when_opted_in(app, client, auth):
-    page = _profile_with_contacts(app, client, auth, show_website="y")
+    page = _profile_with_contacts(app, client, auth, website_visibility="everyone")
 
     assert 'href="https://example.org/grace" rel="nofollow ugc noopener me"' in page
     assert "grace@example.com" not in page
 
 
 def test_a_public_profile_shows_the_email_when_opted_in(app, client, auth):
-    page = _profile_with_contacts(app, client, auth, show_email="y")
+    page = _profile_with_contacts(app, client, auth, email_visibility="everyone")
 
     assert 'href="mailto:grace@example.com"' in page
     assert "https://example.org/grace" not in page

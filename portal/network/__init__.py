@@ -1,0 +1,1 @@
+"""The contributor network: business-card profiles, connections, introductions and blocks."""
