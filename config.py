@@ -57,6 +57,14 @@ class Config:
     MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
     # A message claimed by a worker that died mid-send is handed to another worker after this long.
     MAIL_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("MAIL_CLAIM_TIMEOUT_SECONDS", "600"))
+    # Webhooks share the email worker: a timeout per request, retries with backoff, and an endpoint failing this
+    # many attempts in a row over at least this long is disabled (the admins are told).
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+    WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "10"))
+    WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+    WEBHOOK_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_CLAIM_TIMEOUT_SECONDS", "600"))
+    WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "10"))
+    WEBHOOK_DISABLE_AFTER_SECONDS = int(os.environ.get("WEBHOOK_DISABLE_AFTER_SECONDS", "3600"))
     # New accounts confirm their address by an emailed link before they may post, vote or comment. Off, sign-up
     # signs people in at once (and so cannot hide whether an address already has an account); on, sign-up
     # answers "check your email" for new and taken addresses alike. On unless an environment says otherwise.
