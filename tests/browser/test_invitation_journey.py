@@ -63,8 +63,9 @@ def test_invited_newcomer_joins_and_finds_people_who_care_about_the_prototype(ap
     expect(phone).to_have_url(re.compile(f"/prototypes/{slug}$"))
     expect(phone.get_by_text("You joined through")).to_be_visible()
 
-    # People who took part in the same prototype, from the directory's prototype filter.
-    phone.goto(f"/people?prototype={slug}")
+    # People who took part in the same prototype: the prototype page leads to them.
+    phone.get_by_role("link", name="Who takes part").click()
+    expect(phone).to_have_url(re.compile(f"/people\\?prototype={slug}$"))
     cards = phone.locator(".person-card")
     expect(cards.first).to_be_visible()
     assert cards.count() >= 3
