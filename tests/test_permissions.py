@@ -15,6 +15,7 @@ from portal.errors import PermissionDenied
 from portal.ideas.models import Comment, Idea
 from portal.permissions import Role
 from portal.prototypes.models import Prototype
+from portal.screens.models import Pin, Screen
 from portal.triage.models import Status
 
 ROLES = ("guest", "customer", "developer", "designer", "admin")
@@ -66,6 +67,14 @@ _CONFIRMING.config["REQUIRE_EMAIL_VERIFICATION"] = True
 def _confirming(check: Callable[[], bool]) -> bool:
     with _CONFIRMING.app_context():
         return check()
+
+
+def _screen(team_only: bool = False) -> Screen:
+    return Screen(id=40, prototype_id=20, image="x.png", width=10, height=10, team_only=team_only)
+
+
+def _pin(author_id: int) -> Pin:
+    return Pin(id=50, screen_id=40, idea_id=10, author_id=author_id, x=0.5, y=0.5)
 
 
 def _prototype(open_for_feedback: bool) -> Prototype:
@@ -159,6 +168,25 @@ MATRIX: dict[str, tuple[str, Callable[[Any], bool], tuple[bool, ...]]] = {
     "ban oneself": ("can_ban", lambda u: permissions.can_ban(u, u), (N, N, N, N, N)),
     "manage settings": ("can_manage_settings", lambda u: permissions.can_manage_settings(u), (N, N, N, N, Y)),
     "view the audit log": ("can_view_audit", lambda u: permissions.can_view_audit(u), (N, N, N, N, Y)),
+    "manage screens and versions": (
+        "can_manage_screens", lambda u: permissions.can_manage_screens(u), (N, N, N, Y, Y)),
+    "view a published screen": (
+        "can_view_screen", lambda u: permissions.can_view_screen(u, _screen()), (Y, Y, Y, Y, Y)),
+    "view a draft screen": (
+        "can_view_screen", lambda u: permissions.can_view_screen(u, _screen(team_only=True)), (N, N, Y, Y, Y)),
+    "pin on a published screen": ("can_pin_on", lambda u: permissions.can_pin_on(u, _screen()), (N, Y, Y, Y, Y)),
+    "pin on a draft screen": (
+        "can_pin_on", lambda u: permissions.can_pin_on(u, _screen(team_only=True)), (N, N, Y, Y, Y)),
+    "pin own idea": ("can_pin_idea", lambda u: permissions.can_pin_idea(u, _idea(u.id)), (N, Y, Y, Y, Y)),
+    "pin someone else's idea": (
+        "can_pin_idea", lambda u: permissions.can_pin_idea(u, _idea(OTHER_ID)), (N, N, Y, Y, Y)),
+    "move own pin": ("can_move_pin", lambda u: permissions.can_move_pin(u, _pin(u.id)), (N, Y, Y, Y, Y)),
+    "move someone else's pin": (
+        "can_move_pin", lambda u: permissions.can_move_pin(u, _pin(OTHER_ID)), (N, N, N, Y, Y)),
+    "remove someone else's pin": (
+        "can_remove_pin", lambda u: permissions.can_remove_pin(u, _pin(OTHER_ID)), (N, N, N, Y, Y)),
+    "resolve a pin as addressed in a version": (
+        "can_resolve_pin", lambda u: permissions.can_resolve_pin(u), (N, N, N, Y, Y)),
     "manage webhooks": ("can_manage_webhooks", lambda u: permissions.can_manage_webhooks(u), (N, N, N, N, Y)),
     "banned admin manages webhooks": (
         "can_manage_webhooks", lambda u: permissions.can_manage_webhooks(_banned(u)), (N, N, N, N, N)),

@@ -69,6 +69,8 @@ TEAM_ONLY_PAGES = [
     "/products/{product}/edit",
     "/prototypes/{prototype}/edit",
     "/products/{product}/prototypes/new",
+    "/prototypes/{prototype}/screens/new",
+    "/prototypes/{prototype}/versions/new",
 ]
 
 
