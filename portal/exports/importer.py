@@ -258,7 +258,7 @@ def upload(actor: User, filename: str, data: bytes) -> ImportBatch:
     if not data:
         raise ValidationError({"file": "Choose a CSV file to import."})
     if len(data) > MAX_BYTES:
-        raise ValidationError({"file": f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it."})
+        raise ValidationError({"file": f"The file is larger than {MAX_BYTES / (1024 * 1024):.2g} MB; split it."})
     text = _decode(data)
     if "\x00" in text:
         raise ValidationError({"file": "That is not a CSV file (it holds NUL bytes)."})

@@ -34,7 +34,7 @@ def ideas_csv():
     require(can_export_ideas(current_user))
     filters = parse_filters(request.args, inbox_choices(current_user))
     body = "".join(export_ideas(filters, current_user))
-    return _download(body, f"ideas-{utcnow():%Y-%m-%d}.csv", "text/csv; charset=utf-8")
+    return _download(body, f"ideas-{utcnow():%Y-%m-%d}.csv", "text/csv")
 
 
 @bp.get("/settings/data")
@@ -56,7 +56,7 @@ def my_data_json():
 @login_required
 def template():
     require(can_import_ideas(current_user))
-    return _download(importer.template_csv(), "ideas-template.csv", "text/csv; charset=utf-8")
+    return _download(importer.template_csv(), "ideas-template.csv", "text/csv")
 
 
 def _import_page(form: ImportForm):
