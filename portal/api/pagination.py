@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,9 +62,21 @@ def decode_cursor(raw: str, kind: str, size: int) -> list[Any]:
         raise _bad_cursor() from exc
     if len(raw) > CURSOR_MAX or data.get("k") != kind or len(values) != size:
         raise _bad_cursor()
-    if any(not isinstance(v, (int, float, str, datetime)) or isinstance(v, bool) for v in values):
-        raise _bad_cursor()
     return values
+
+
+def _fits(value: Any, column: ColumnElement[Any]) -> bool:
+    """Whether a cursor value can be compared with the column at all (else the database would refuse it)."""
+    expected = getattr(column.type, "impl", column.type).python_type  # a TypeDecorator answers for its base type
+    if isinstance(value, bool):
+        return False
+    if expected is float:
+        return isinstance(value, float) and math.isfinite(value) or isinstance(value, int) and abs(value) < 2**53
+    if expected is int:
+        return isinstance(value, int) and abs(value) < 2**63
+    if expected is datetime:
+        return isinstance(value, datetime) and value.tzinfo is not None
+    return False  # no list orders by any other kind of column
 
 
 def _after(order: Order, values: Sequence[Any]) -> ColumnElement[bool]:
@@ -81,10 +94,9 @@ def keyset_page(stmt: Select, order: Order, kind: str, key: Callable[[Any], Sequ
     """One page of `stmt` in `order`, starting after the row the cursor names."""
     if cursor:
         values = decode_cursor(cursor, kind, len(order.columns))
-        try:
-            stmt = stmt.where(_after(order, values))
-        except (TypeError, ValueError) as exc:
-            raise _bad_cursor() from exc
+        if not all(_fits(value, column) for value, (column, _) in zip(values, order.columns, strict=True)):
+            raise _bad_cursor()
+        stmt = stmt.where(_after(order, values))
     ordering = [col.desc() if descending else col.asc() for col, descending in order.columns]
     rows = list(db.session.scalars(stmt.order_by(None).order_by(*ordering).limit(limit + 1)).unique())
     more = len(rows) > limit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 
 import pytest
@@ -80,3 +82,14 @@ def test_filters_and_search_match_the_site(api_as, ctx):
     assert [i["id"] for i in api.get(f"/ideas?prototype_id={first.id}").json["items"]] == [charging.id]
     assert [i["id"] for i in api.get("/ideas?q=charge").json["items"]] == [charging.id]
     assert [i["id"] for i in api.get("/ideas/similar?title=charging%20speed").json["items"]] == [charging.id]
+
+
+@pytest.mark.parametrize("values", [["abc", 1], [1.5, "x"], [None, 1], [True, 1], [2**70, 1], [{"t": "2026-01-01"}, 1],
+                                    [{"t": "not a date"}, 1], [1e308 * 10, 1], [[1], 1], [1]])
+def test_a_forged_cursor_is_a_400_never_a_database_error(api_as, ctx, values):
+    make_idea(prototype=make_prototype())
+    for sort in ("top", "new", "trending"):
+        raw = json.dumps({"k": f"ideas:{sort}", "v": values})
+        cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        response = api_as(None).get(f"/ideas?sort={sort}&cursor={cursor}")
+        assert response.status_code == 400, (sort, response.get_data(as_text=True))
