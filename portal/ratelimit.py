@@ -35,8 +35,9 @@ RULES: tuple[Rule, ...] = (
     Rule(("accounts.login",), "RATELIMIT_SIGN_IN"),
     Rule(("accounts.signup", "invitations.show"), "RATELIMIT_SIGN_UP"),
     Rule(PASSWORD_RESET_ENDPOINTS, "RATELIMIT_PASSWORD_RESET"),
-    Rule(("ideas.new",), "RATELIMIT_IDEA"),
-    Rule(("ideas.new",), "RATELIMIT_IDEA_PER_USER", per_user=True),
+    # A pin can post a new idea or a comment, so placing pins is limited like posting ideas.
+    Rule(("ideas.new", "screens.create_pin"), "RATELIMIT_IDEA"),
+    Rule(("ideas.new", "screens.create_pin"), "RATELIMIT_IDEA_PER_USER", per_user=True),
     Rule(("ideas.comment",), "RATELIMIT_COMMENT"),
     Rule(("ideas.comment",), "RATELIMIT_COMMENT_PER_USER", per_user=True),
     Rule(("ideas.vote",), "RATELIMIT_VOTE"),
