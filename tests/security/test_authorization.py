@@ -19,6 +19,7 @@ from portal.triage import services as triage
 from portal.triage import statuses
 from portal.triage.models import Status
 from tests.factories import PASSWORD, make_comment, make_idea, make_prototype, make_user
+from tests.screens.helpers import make_screen, pin_at
 from tests.test_routes import PUBLIC_POST
 
 ROLES = ("guest", "customer", "developer", "designer", "admin")
@@ -29,13 +30,14 @@ PUBLIC_GET = {
     "accounts.login", "accounts.signup", "accounts.check_email", "accounts.forgot_password", "accounts.reset_password",
     "accounts.verify_email", "accounts.confirm_email_change", "accounts.profile", "notifications.unsubscribe",
     "prototypes.product", "prototypes.prototype", "roadmap.index", "roadmap.product", "roadmap.changelog_index",
-    "roadmap.product_changelog", "seo.robots", "seo.sitemap", "mentions.suggest",
+    "roadmap.product_changelog", "seo.robots", "seo.sitemap", "mentions.suggest", "screens.show", "screens.image",
 } | {"feeds." + name for name in ("changelog", "site_ideas", "idea_status", "product_changelog", "product_ideas",
                                   "prototype_ideas")}
 # Endpoints a signed-in customer must be refused (403, or 404 where the thing is hidden from them).
 TEAM_PREFIXES = ("admin.", "triage.", "idea_triage.", "moderation.")
 TEAM_ENDPOINTS = {"prototypes.new_product", "prototypes.edit_product", "prototypes.new_prototype",
-                  "prototypes.edit_prototype"}
+                  "prototypes.edit_prototype"} | {"screens." + name for name in (
+                      "new", "edit", "replace", "move", "delete", "new_version", "resolve_pin")}
 # Would end the session the walk runs in; tests/accounts covers them.
 SKIP = {"accounts.logout", "accounts.sign_out_everywhere"}
 
@@ -64,16 +66,21 @@ def world(app):
         status = db.session.scalar(select(Status).order_by(Status.id.desc()).limit(1))
         note = db.session.scalar(select(Notification).where(Notification.user_id == owner.id))
         assert note is not None
+        screen = make_screen(prototype, designer=admin)
+        pin = pin_at(owner, screen, idea)
         return {"owner": owner.id, "idea": idea.id, "comment": comment.id, "notification": note.id, "tag": tag.id,
-                "status": status.id, "prototype": prototype.slug, "product": prototype.product.slug}
+                "status": status.id, "prototype": prototype.slug, "product": prototype.product.slug,
+                "screen": screen.id, "pin": pin.id}
 
 
 def _url_values(rule, world: dict) -> dict:
     values = {"idea_id": world["idea"], "comment_id": world["comment"], "notification_id": world["notification"],
               "user_id": world["owner"], "tag_id": world["tag"], "status_id": world["status"], "message_id": 1,
-              "token": "not-a-real-token", "name": "nothing.png", "filename": "nothing.css", "slug": "x"}
+              "token": "not-a-real-token", "name": "nothing.png", "filename": "nothing.css", "slug": "x",
+              "screen_id": world["screen"], "pin_id": world["pin"]}
     if "slug" in rule.arguments:
-        values["slug"] = world["prototype"] if "prototype" in rule.endpoint else world["product"]
+        on_prototype = "prototype" in rule.endpoint or rule.endpoint.startswith("screens.")
+        values["slug"] = world["prototype"] if on_prototype else world["product"]
     values = {k: v for k, v in values.items() if k in rule.arguments}
     assert set(values) == set(rule.arguments), f"no sample value for {rule.endpoint}: {rule.arguments}"
     return values
