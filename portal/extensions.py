@@ -41,6 +41,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, _record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
+        _configure_postgresql(dbapi_connection)
         return
     # We issue BEGIN ourselves (see _begin_sqlite); pysqlite's implicit transactions would defeat it.
     dbapi_connection.isolation_level = None
@@ -51,6 +52,16 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+def _configure_postgresql(dbapi_connection) -> None:
+    if type(dbapi_connection).__module__.split(".")[0] != "psycopg":
+        return
+    # PostgreSQL's JIT compiles the plans of "expensive" queries, costing tens of milliseconds on a page whose
+    # queries take one; the portal's queries are short index walks that never win it back.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    dbapi_connection.commit()
 
 
 @event.listens_for(Engine, "begin")

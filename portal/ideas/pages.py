@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from portal.core.text import parse_id
@@ -47,7 +48,10 @@ def _panel_forms(idea: Idea, panel: dict[str, Any], given: dict[str, Any]) -> di
 
 def visible_idea_or_404(idea_id: int) -> Idea:
     """The idea, or 404 when it does not exist or the current viewer may not see it (hidden, held)."""
-    idea = db.session.get(Idea, idea_id)
+    # Everything the page's header shows, in the same query.
+    idea = db.session.get(Idea, idea_id, options=[joinedload(Idea.product), joinedload(Idea.prototype),
+                                                  joinedload(Idea.author), joinedload(Idea.status),
+                                                  joinedload(Idea.tags)])
     if idea is None or not can_view_idea(current_user, idea):
         abort(404)
     return idea
@@ -70,9 +74,10 @@ def render_idea_page(idea: Idea, form: CommentForm | None = None, status: int = 
     panel = triage_panel(idea, current_user)
     if can_see_internal(current_user):
         panel.update(_panel_forms(idea, panel, extra))
+    duplicates = merged_duplicates(idea.id, current_user)
     return render_template(
-        "ideas/show.html", idea=idea, form=form or CommentForm(), entries=timeline(idea, current_user),
-        voted=has_voted(current_user, idea), duplicates=merged_duplicates(idea.id, current_user),
+        "ideas/show.html", idea=idea, form=form or CommentForm(), entries=timeline(idea, current_user, duplicates),
+        voted=has_voted(current_user, idea), duplicates=duplicates,
         merge_query=merge_query,
         merge_results=merge_candidates(idea, merge_query) if merge_query else [], **panel, **extra,
     ), status

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.core.text import parse_id
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Vote
+from portal.pagecache import remember
 from portal.permissions import can_see_internal, can_view_comment, can_view_idea, is_team
 from portal.screens.models import CarriedIdea
 from portal.triage.models import StatusChange, Tag, idea_tag
@@ -89,10 +90,13 @@ class TimelineEntry:
     merged_from: Idea | None = None
 
 
-def timeline(idea: Idea, viewer: Any) -> list[TimelineEntry]:
-    """Comment threads (with those of merged duplicates) and status changes, oldest first."""
+def timeline(idea: Idea, viewer: Any, merged: list[Idea] | None = None) -> list[TimelineEntry]:
+    """Comment threads (with those of merged duplicates) and status changes, oldest first.
+
+    `merged` is merged_duplicates(idea.id, viewer) when the caller has read it already.
+    """
     # A hidden (or held) duplicate takes its comments with it, for everyone who may not see it.
-    duplicates = {d.id: d for d in merged_duplicates(idea.id, viewer)}
+    duplicates = {d.id: d for d in (merged_duplicates(idea.id, viewer) if merged is None else merged)}
     comments = db.session.scalars(
         select(Comment).options(joinedload(Comment.author))
         .where(Comment.idea_id.in_([idea.id, *duplicates])).order_by(Comment.created_at, Comment.id)
@@ -137,6 +141,12 @@ def merge_candidates(idea: Idea, query: str, limit: int = 10) -> list[Idea]:
 
 
 def idea_counts_by_prototype(product_id: int, viewer: Any) -> dict[int, int]:
-    """How many ideas of each of a product's prototypes the viewer can see, in one grouped query."""
+    """How many ideas of each of a product's prototypes the viewer can see, in one grouped query.
+
+    The counts are kept until the next write: what a viewer sees depends only on being team, or on being the
+    author of ideas held for approval, so the key names the team, the person, or everyone else.
+    """
     stmt = visible_ideas(select(Idea.prototype_id, func.count()).where(Idea.product_id == product_id), viewer)
-    return dict(db.session.execute(stmt.group_by(Idea.prototype_id)).all())
+    who = "team" if is_team(viewer) else getattr(viewer, "id", None) or "public"
+    return remember(f"idea-counts:{product_id}:{who}",
+                    lambda: dict(db.session.execute(stmt.group_by(Idea.prototype_id)).all()))

@@ -19,6 +19,7 @@ from portal.ideas.trending import trending_weight
 from portal.markup import plain_text
 from portal.moderation.links import check_links
 from portal.moderation.services import needs_approval
+from portal.network.holds import release_held_requests
 from portal.notifications import events
 from portal.notifications.follows import auto_follow
 from portal.notifications.mentions import Mentions, render_with_mentions, stored_mention_ids
@@ -34,22 +35,23 @@ from portal.permissions import (
     require,
 )
 from portal.prototypes.models import Prototype
-from portal.search.index import reindex_idea
+from portal.search.index import index_new_comment, reindex_idea
 from portal.triage.statuses import initial_status
 from portal.webhooks import events as webhooks
 
 EXCERPT_LEN = 220
 
 
-def _bump(idea_id: int, *, votes: int = 0, comments: int = 0, trending: float = 0.0) -> None:
+def _bump(idea_id: int, *, votes: int = 0, comments: int = 0, trending: float = 0.0) -> int:
+    """Move the idea's counters; return its new vote count (UPDATE ... RETURNING: no second read)."""
     # Counters move by SQL expressions inside the caller's transaction, never read-modify-write.
-    db.session.execute(
+    return db.session.execute(
         update(Idea).where(Idea.id == idea_id).values(
             vote_count=Idea.vote_count + votes,
             comment_count=Idea.comment_count + comments,
             trending_score=Idea.trending_score + trending,
-        )
-    )
+        ).returning(Idea.vote_count)
+    ).scalar_one()
 
 
 def _idea_fields(title: str, body: str, idea: Idea | None = None) -> tuple[dict[str, str], Mentions]:
@@ -79,6 +81,7 @@ def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "", *
     auto_follow(actor, idea.id)
     if not idea.pending_approval:  # a held idea is announced when the team approves it
         events.idea_posted(actor, idea, mentioned=mentions.ids)
+        release_held_requests(actor)
         webhooks.idea_created(idea)
     reindex_idea(idea.id)
     if commit:
@@ -169,11 +172,12 @@ def cast_vote(actor: User, idea: Idea) -> int:
     lock_idea(idea)
     require(can_vote(actor, idea))
     now = utcnow()
+    count = None
     if _insert_vote(idea.id, actor.id, now):
-        _bump(idea.id, votes=1, trending=trending_weight(now))
+        count = _bump(idea.id, votes=1, trending=trending_weight(now))
         auto_follow(actor, idea.id)
         webhooks.vote_changed(actor, idea, added=True)
-    count = _current_votes(idea.id)
+    count = _current_votes(idea.id) if count is None else count
     db.session.commit()
     return count
 
@@ -188,9 +192,9 @@ def remove_vote(actor: User, idea: Idea) -> int:
     if removed is not None:
         if removed.tzinfo is None:
             removed = removed.replace(tzinfo=UTC)
-        _bump(idea.id, votes=-1, trending=-trending_weight(removed))
+        count = _bump(idea.id, votes=-1, trending=-trending_weight(removed))
         webhooks.vote_changed(actor, idea, added=False)
-    count = _current_votes(idea.id)
+    count = _current_votes(idea.id) if removed is None else count
     db.session.commit()
     return count
 
@@ -230,8 +234,9 @@ def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = Non
     if not comment.pending_approval:  # a held comment is announced when the team approves it
         _bump(idea.id, comments=1, trending=trending_weight(now))
         events.comment_posted(actor, idea, comment, mentioned=mentions.ids)
+        release_held_requests(actor)
         webhooks.comment_created(idea, comment)
-    reindex_idea(idea.id)
+        index_new_comment(idea.id, body_html)  # a held comment is not searchable until approved
     if commit:
         db.session.commit()
     return comment

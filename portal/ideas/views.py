@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import inspect
 from wtforms import SelectChoice
 
 from portal.core.forms import attempt
@@ -109,13 +110,15 @@ def vote(idea_id: int):
 @login_required
 def comment(idea_id: int):
     idea = db.get_or_404(Idea, idea_id)
+    address = idea_url(idea)  # before the commit expires the idea
     form = CommentForm()
     parent_id = parse_id(form.parent_id.data)
     if form.validate_on_submit() and (saved := attempt(
         form, lambda: services.add_comment(current_user, idea, form.body.data, parent_id=parent_id)
     )):
         flash("Your comment is posted.", "success")
-        return redirect(idea_url(idea, _anchor=f"comment-{saved.id}"))
+        # The id from the identity map: reading it after the commit would load the row again.
+        return redirect(f"{address}#comment-{inspect(saved).identity[0]}")
     return render_idea_page(idea, form, 422, reply_to=db.session.get(Comment, parent_id) if parent_id else None)
 
 

@@ -13,8 +13,10 @@ from portal.extensions import db
 from portal.ideas.models import Comment, Idea
 from portal.ideas.trending import trending_weight
 from portal.moderation.models import Setting
+from portal.network.holds import release_held_requests
 from portal.notifications import events
 from portal.notifications.mentions import stored_mention_ids
+from portal.pagecache import remember
 from portal.permissions import Role, can_ban, can_manage_settings, can_moderate, has_trusted_standing, require
 from portal.search.index import reindex_author, reindex_idea
 from portal.webhooks import events as webhooks
@@ -122,7 +124,8 @@ def set_hold_first_posts(actor: User, enabled: bool) -> None:
 
 def search_engines_blocked() -> bool:
     """Whether the portal asks search engines not to index it (for private pilots)."""
-    return _flag(BLOCK_SEARCH_ENGINES)
+    # Asked by every page's <head> and response header: kept until the next write, not read on each request.
+    return remember(f"setting:{BLOCK_SEARCH_ENGINES}", lambda: _flag(BLOCK_SEARCH_ENGINES))
 
 
 def set_search_engines_blocked(actor: User, blocked: bool) -> None:
@@ -148,6 +151,7 @@ def approve_idea(actor: User, idea: Idea) -> None:
         idea.pending_approval = False
         record(actor, "idea.approve", idea, idea.title)
         events.idea_posted(idea.author, idea, mentioned=stored_mention_ids(idea.body, idea))
+        release_held_requests(idea.author)
         webhooks.idea_created(idea)
     reindex_idea(idea.id)
     db.session.commit()
@@ -162,6 +166,7 @@ def approve_comment(actor: User, comment: Comment) -> None:
             _comment_visible_delta(comment, +1)
             idea = db.session.get(Idea, comment.idea_id)
             events.comment_posted(comment.author, idea, comment, mentioned=stored_mention_ids(comment.body, idea))
+            release_held_requests(comment.author)
             webhooks.comment_created(idea, comment)
         record(actor, "comment.approve", comment, comment.body[:120])
     reindex_idea(comment.idea_id)

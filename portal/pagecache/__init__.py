@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
@@ -18,6 +20,7 @@ from portal.extensions import cache, db
 from portal.pagecache.versions import current_token, track_writes
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Pages anyone may read and that show no form needing a session. Rate-limited endpoints (search) stay out: a
 # cached answer must not skip the limiter.
@@ -46,7 +49,7 @@ def _cache_key(token: str) -> str:
 def _serve_from_cache() -> Response | None:
     if not current_app.config["PAGE_CACHE_ENABLED"] or not _cacheable_request():
         return None
-    token = current_token()
+    token = content_token()
     if token is None:
         return None
     g.page_cache_key = _cache_key(token)
@@ -86,6 +89,33 @@ def _store(response: Response) -> Response:
         log.warning("page cache unavailable", exc_info=True)
     response.headers["X-Page-Cache"] = "miss"
     return _conditional(response, etag)
+
+
+def content_token() -> str | None:
+    """The content version for this request, read from the database at most once per request."""
+    if "content_token" not in g:
+        g.content_token = current_token()
+    return g.content_token
+
+
+def remember(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the cache until the next committed write: for aggregates many requests share."""
+    token = content_token()
+    if token is None:
+        return compute()
+    key = f"data:{token}:{name}"
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - see _serve_from_cache
+        log.warning("page cache unavailable", exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value)
+        except Exception:  # noqa: BLE001 - see _serve_from_cache
+            log.warning("page cache unavailable", exc_info=True)
+    return value
 
 
 def init_page_cache(app: Flask) -> None:

@@ -18,6 +18,8 @@ from portal.screens.queries import prototype_screens
 from portal.triage.queries import tags_for_viewer
 
 bp = Blueprint("prototypes", __name__)
+# Lists count 50 pages past the one shown ("Page 1 of 51+"), never every idea of a large product.
+COUNT_AHEAD = 50
 
 
 def _product_or_404(slug: str) -> Product:
@@ -32,7 +34,7 @@ def _idea_page(**filters):
     sort = parse_sort(request.args.get("sort"))
     tag = tag_for_viewer(request.args.get("tag"), current_user)
     page = paginate(idea_list(viewer=current_user, sort=sort, tag_id=tag.id if tag else None, **filters),
-                    parse_page(request.args.get("page")), current_app.config["IDEAS_PER_PAGE"])
+                    parse_page(request.args.get("page")), current_app.config["IDEAS_PER_PAGE"], count_ahead=COUNT_AHEAD)
     return {"page": page, "sort": sort, "sorts": SORTS, "tag": tag, "tags": tags_for_viewer(current_user),
             "voted": voted_idea_ids(current_user, [i.id for i in page.items])}
 

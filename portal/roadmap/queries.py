@@ -15,6 +15,7 @@ from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas.models import Idea
 from portal.ideas.queries import tag_for_viewer, visible_ideas
+from portal.pagecache import remember
 from portal.prototypes.models import Product, Prototype
 from portal.prototypes.queries import product_by_slug, prototype_by_slug
 from portal.triage.models import Status, StatusChange, StatusKind, Tag, idea_tag
@@ -168,13 +169,14 @@ def latest_notes(idea_ids: list[int], done_only: bool = False) -> dict[int, str]
 
 
 def roadmap_filter_choices(product: Product | None) -> dict[str, list]:
-    """What the filter form offers: products, their prototypes, public tags."""
+    """What the filter form offers: products, their prototypes, public tags (kept until the next write)."""
     prototypes = select(Prototype).order_by(Prototype.name)
     if product is not None:
         prototypes = prototypes.where(Prototype.product_id == product.id)
-    return {"products": list(db.session.scalars(select(Product).order_by(Product.name))),
-            "prototypes": list(db.session.scalars(prototypes)),
-            "tags": list(db.session.scalars(select(Tag).where(Tag.internal.is_(False)).order_by(Tag.name)))}
+    return remember(f"roadmap-choices:{product.id if product else ''}", lambda: {
+        "products": list(db.session.scalars(select(Product).order_by(Product.name))),
+        "prototypes": list(db.session.scalars(prototypes)),
+        "tags": list(db.session.scalars(select(Tag).where(Tag.internal.is_(False)).order_by(Tag.name)))})
 
 
 def changelog(product: Product | None = None, limit: int | None = None) -> tuple[list[VersionGroup], int]:

@@ -50,6 +50,18 @@ def reindex_idea(idea_id: int) -> None:
     )
 
 
+def index_new_comment(idea_id: int, body_html: str) -> None:
+    """Add a new public comment's words to its idea's row in one statement (it is the newest, so it goes last)."""
+    key = "rowid" if _dialect() == "sqlite" else "idea_id"
+    updated = db.session.execute(
+        text(f"UPDATE idea_search SET comments = substr(CASE WHEN comments = '' THEN :words "
+             f"ELSE comments || :newline || :words END, 1, :most) WHERE {key} = :id"),
+        {"id": idea_id, "words": plain_text(body_html), "newline": "\n", "most": COMMENTS_MAX},
+    )
+    if updated.rowcount == 0:  # no row yet (an index being rebuilt): write it whole
+        reindex_idea(idea_id)
+
+
 def reindex_ideas(idea_ids: Iterable[int]) -> None:
     for idea_id in sorted(set(idea_ids)):
         reindex_idea(idea_id)

@@ -137,7 +137,8 @@ def search_ideas(query: str | None, viewer: Any, filters: SearchFilters | None =
         return SearchResults(query or "", terms, empty, message=message)
     stmt = (filters or SearchFilters()).apply(_ranked(terms, viewer))
     try:
-        result_page = paginate(stmt, page, PER_PAGE)
+        # Counted ten pages ahead at most: a common word matches a large share of every idea.
+        result_page = paginate(stmt, page, PER_PAGE, count_ahead=10)
     except DBAPIError:  # a last resort: the terms are built to be valid for both engines
         db.session.rollback()
         return SearchResults(query or "", terms, empty, message="That search could not be run. Try other words.")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.core.pagination import parse_page
 from portal.extensions import db
 from portal.ideas.queries import voted_idea_ids
+from portal.pagecache import remember
 from portal.permissions import can_see_internal, can_vote
 from portal.prototypes.models import Product, Prototype
 from portal.prototypes.queries import prototype_by_slug
@@ -32,14 +33,16 @@ def search():
 
 def _filter_choices() -> dict:
     tags = select(Tag).order_by(Tag.name)
-    if not can_see_internal(current_user):
+    team = can_see_internal(current_user)
+    if not team:
         tags = tags.where(Tag.internal.is_(False))
-    return {
+    # The same for every search until something is written: kept rather than read four times a request.
+    return remember(f"search-choices:{'team' if team else 'public'}", lambda: {
         "products": db.session.scalars(select(Product).order_by(Product.name)).all(),
         "prototypes": db.session.scalars(select(Prototype).order_by(Prototype.name)).all(),
         "statuses": db.session.scalars(select(Status).order_by(Status.position, Status.id)).all(),
         "tags": db.session.scalars(tags).all(),
-    }
+    })
 
 
 @bp.get("/ideas/similar")

@@ -32,7 +32,8 @@ def _template_globals() -> dict:
 
 @bp.after_app_request
 def _noindex_header(response: Response) -> Response:
-    if blocked():
+    # A redirect has nothing to index (and after a write, asking would cost two queries for nothing).
+    if not 300 <= response.status_code < 400 and blocked():
         response.headers["X-Robots-Tag"] = "noindex"
     # Forget the value: an application context shared by several requests (tests, CLI) must re-read it.
     g.pop("search_engines_blocked", None)

@@ -10,17 +10,19 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.ideas.models import Idea, Vote
+from portal.pagecache import remember
 from portal.permissions import Role, can_see_internal
 from portal.triage.models import InternalNote, Tag
 from portal.triage.statuses import ordered_statuses
 
 
 def tags_for_viewer(viewer: Any) -> list[Tag]:
-    """All tags for the team; public tags only for everyone else."""
+    """All tags for the team; public tags only for everyone else (kept until the next write)."""
     stmt = select(Tag).order_by(Tag.name)
-    if not can_see_internal(viewer):
+    team = can_see_internal(viewer)
+    if not team:
         stmt = stmt.where(Tag.internal.is_(False))
-    return list(db.session.scalars(stmt))
+    return remember(f"tags:{'team' if team else 'public'}", lambda: list(db.session.scalars(stmt)))
 
 
 def team_members() -> list[User]:
