@@ -53,6 +53,7 @@ class PlannedIdea:
     author_name: str = ""
     created_at: datetime | None = None
     errors: list[str] = field(default_factory=list)
+    shown_title: str = ""  # what the file said, for the preview, even when it is not a valid title
 
 
 @dataclass
@@ -200,7 +201,7 @@ def _author(cells: dict[str, str], row: PlannedIdea, preview: Preview) -> None:
 
 
 def _row(line: int, cells: dict[str, str], known: _Known, preview: Preview, seen: set) -> PlannedIdea:
-    row = PlannedIdea(line=line)
+    row = PlannedIdea(line=line, shown_title=" ".join(cells.get("title", "").split())[:TITLE_MAX])
     row.title = " ".join(_text(cells.get("title", ""), "title", row, min_len=TITLE_MIN, max_len=TITLE_MAX).split())
     body = _text(cells.get("description", "").replace("\r\n", "\n"), "description", row, max_len=BODY_MAX,
                  multiline=True)

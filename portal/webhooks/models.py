@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
@@ -111,6 +112,14 @@ class WebhookDelivery(db.Model):
     @property
     def is_retrying(self) -> bool:
         return self.status == DeliveryStatus.QUEUED.value and self.attempts > 0
+
+    @property
+    def pretty_payload(self) -> str:
+        """The body indented for reading; what is sent is the compact original, byte for byte."""
+        try:
+            return json.dumps(json.loads(self.payload), indent=2, ensure_ascii=False)
+        except ValueError:
+            return self.payload
 
 
 class WebhookAttempt(db.Model):
