@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.ideas.views import bp as ideas
     from portal.invitations.views import bp as invitations
     from portal.moderation.views import bp as moderation
+    from portal.network.views import bp as network
     from portal.notifications.mention_views import bp as mentions
     from portal.notifications.views import bp as notifications
     from portal.people.views import bp as people
@@ -110,5 +111,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core, accounts, admin, prototypes, ideas, triage, idea_triage, moderation, roadmap,
                       feeds, seo, search, notifications, mentions, api, api_pages, webhooks, exports, screens, invitations,
-                      reputation, people):
+                      reputation, people, network):
         app.register_blueprint(blueprint)

@@ -37,6 +37,7 @@ from portal.errors import ValidationError
 from portal.extensions import db
 from portal.ideas.queries import comments_by, idea_list, voted_idea_ids
 from portal.network.models import TagKind
+from portal.network.profile import contributions, standing
 from portal.network.tags import tags_of
 
 bp = Blueprint("accounts", __name__)
@@ -268,4 +269,5 @@ def profile(user_id: int):
     return render_template("accounts/profile.html", person=person, page=page,
                            voted=voted_idea_ids(current_user, [i.id for i in page.items]),
                            comments=comments_by(person.id, current_user),
-                           contacts=visible_contacts(current_user, person))
+                           contacts=visible_contacts(current_user, person), tags=tags_of(person.id),
+                           contributed=contributions(person), standing=standing(current_user, person))

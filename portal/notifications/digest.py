@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.extensions import db
-from portal.notifications.events import idea_link
+from portal.notifications.events import note_link
 from portal.notifications.models import Delivery, Event, Notification
 from portal.notifications.outbox import enqueue
 from portal.notifications.text import headline
@@ -37,7 +37,7 @@ def _digest_for(user_id: int, now: datetime) -> int:
     entries = [{
         "headline": headline(Event(n.event), actor=n.actor.display_name if n.actor else None,
                              title=n.idea.title if n.idea else "a deleted idea", about=n.about),
-        "excerpt": n.excerpt, "link": idea_link(n.idea, n.comment_id) if n.idea else "", "at": n.created_at,
+        "excerpt": n.excerpt, "link": note_link(n), "at": n.created_at,
     } for n in items]
     count = len(entries)
     enqueue(user, "digest", f"Your daily digest: {count} update{'s' if count != 1 else ''}", "digest",

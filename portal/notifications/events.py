@@ -33,6 +33,15 @@ def idea_link(idea: Idea, comment_id: int | None = None) -> str:
                         _anchor=f"comment-{comment_id}" if comment_id else None)
 
 
+def note_link(note: Notification) -> str:
+    """Where a notification leads: its idea, or for news about the person's network, their connections page."""
+    if note.idea is not None:
+        return idea_link(note.idea, note.comment_id)
+    if note.event in {e.value for e in Event if e.about_people}:
+        return external_url("network.connections")
+    return ""
+
+
 def _recipients(user_ids: Iterable[int], actor: User | None, idea: Idea, event: Event) -> list[User]:
     ids = {uid for uid in user_ids if uid is not None and (actor is None or uid != actor.id)}
     if not ids:

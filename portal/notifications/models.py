@@ -23,6 +23,9 @@ class Event(enum.StrEnum):
     MENTION = "mention"
     NEW_IDEA = "new_idea"
     INTERNAL_NOTE = "internal_note"
+    CONNECTION_REQUEST = "connection_request"
+    CONNECTION_ACCEPTED = "connection_accepted"
+    INTRODUCTION = "introduction"
 
     @property
     def label(self) -> str:
@@ -31,6 +34,11 @@ class Event(enum.StrEnum):
     @property
     def team_only(self) -> bool:
         return self in (Event.NEW_IDEA, Event.INTERNAL_NOTE)
+
+    @property
+    def about_people(self) -> bool:
+        """About the person's network rather than an idea: links to their connections page."""
+        return self in (Event.CONNECTION_REQUEST, Event.CONNECTION_ACCEPTED, Event.INTRODUCTION)
 
 
 EVENT_LABELS = {
@@ -41,6 +49,9 @@ EVENT_LABELS = {
     Event.MENTION: "Someone mentions me",
     Event.NEW_IDEA: "A new idea arrives on a product I watch",
     Event.INTERNAL_NOTE: "A team member writes an internal note on an idea I follow",
+    Event.CONNECTION_REQUEST: "Someone asks to connect with me",
+    Event.CONNECTION_ACCEPTED: "Someone accepts my connection request",
+    Event.INTRODUCTION: "A team member introduces me to someone",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import url_for
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import joinedload
 
@@ -31,6 +32,8 @@ class Item:
     excerpt: str
     idea: Idea | None
     comment_id: int | None
+    # For news about the person's network, which has no idea to open.
+    link: str = ""
 
     @property
     def unread(self) -> bool:
@@ -77,6 +80,8 @@ def present(note: Notification, viewer: User) -> Item:
         # A notice about the site itself (a webhook endpoint disabled): its words were written for this reader.
         return Item(note=note, headline=note.about, excerpt=note.excerpt, idea=None, comment_id=None)
     event = _event(note)
+    if event is not None and event.about_people:
+        return _about_people(note, event)
     idea_ok, words_ok = _may_see(note, event, viewer) if event is not None else (False, False)
     if not idea_ok or event is None:
         return Item(note=note, headline=UNSEEN, excerpt="", idea=None, comment_id=None)
@@ -84,6 +89,12 @@ def present(note: Notification, viewer: User) -> Item:
     return Item(note=note, headline=headline(event, actor=actor, title=note.idea.title, about=note.about),
                 excerpt=note.excerpt if words_ok else "", idea=note.idea,
                 comment_id=note.comment_id if words_ok else None)
+
+
+def _about_people(note: Notification, event: Event) -> Item:
+    actor = note.actor.display_name if note.actor is not None else None
+    return Item(note=note, headline=headline(event, actor=actor, title="", about=note.about), excerpt=note.excerpt,
+                idea=None, comment_id=None, link=url_for("network.connections"))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ _HEADLINES = {
     Event.MENTION: "{actor} mentioned you on “{title}”",
     Event.NEW_IDEA: "{actor} posted a new idea: “{title}”",
     Event.INTERNAL_NOTE: "{actor} wrote an internal note on “{title}”",
+    Event.CONNECTION_REQUEST: "{actor} asked to connect with you",
+    Event.CONNECTION_ACCEPTED: "{actor} accepted your connection request",
+    Event.INTRODUCTION: "{actor} introduced you to {about}",
 }
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 
