@@ -58,8 +58,11 @@ def idea_choices(prototype: Prototype) -> list[SelectChoice]:
 
 
 def pin_form(prototype: Prototype, form: PinForm | None = None, **position: str) -> PinForm:
-    form = form or PinForm(formdata=None, **position)
+    """The pin form; on a prototype closed for feedback it offers only existing ideas and comments."""
+    form = form or PinForm(formdata=None, **position, **({} if prototype.open_for_feedback else {"mode": "existing"}))
     form.idea.choices = idea_choices(prototype)
+    if not prototype.open_for_feedback:
+        form.mode.choices = [c for c in form.mode.choices if c.value != "new"]
     return form
 
 

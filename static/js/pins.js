@@ -138,9 +138,16 @@
 
   // Re-anchoring: people who may move a pin drag it to its new spot; a short press still opens the idea.
   var drag = null;
+  var droppedAt = 0;
+  // The click that ends a drag does not open the idea.
+  stage.addEventListener("click", function (event) {
+    if (Date.now() - droppedAt < 500 && event.target.closest(".pin")) event.preventDefault();
+  }, true);
   stage.addEventListener("pointerdown", function (event) {
     var pin = event.target.closest(".pin[data-move-url]");
     if (!pin || event.button !== 0 || !csrfMeta) return;
+    event.preventDefault();  // no native link drag or text selection: this pointer now moves the pin
+    pin.setPointerCapture(event.pointerId);
     drag = { pin: pin, startX: event.clientX, startY: event.clientY, moved: false,
              left: pin.style.left, top: pin.style.top };
   });
@@ -159,7 +166,7 @@
     drag = null;
     if (!current.moved) return;
     current.pin.classList.remove("is-dragging");
-    current.pin.addEventListener("click", function (e) { e.preventDefault(); }, { once: true });
+    droppedAt = Date.now();
     var at = pointIn(event);
     var body = new URLSearchParams({ x: percent(at.x), y: percent(at.y), csrf_token: csrfMeta.content });
     if (current.pin.classList.contains("is-area")) {

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.screens.models import Pin
+from portal.screens.models import Pin, Screen
 from portal.triage.statuses import initial_status
 from tests.factories import PASSWORD, make_idea, make_prototype, make_user
 from tests.screens.helpers import make_screen, pin_at
@@ -138,3 +138,40 @@ def test_without_javascript_the_image_input_posts_a_pinned_idea(app, browser, li
         expect(page.locator("#pin-list")).to_contain_text("Make the search box bigger")
     finally:
         context.close()
+
+
+def test_a_designer_drags_a_pin_to_its_new_spot(app, page, screen_url):
+    url, screen_id = screen_url
+    with app.app_context():
+        make_user(role="designer", email="dee@example.org")
+        first = db.session.scalar(select(Pin).where(Pin.screen_id == screen_id).order_by(Pin.id))
+        pin_id = first.id
+    _sign_in(page, "dee@example.org")
+    page.goto(url)
+    image = page.locator("[data-pin-stage] .screen-image")
+    box, marker = image.bounding_box(), page.locator(f"#pin-{pin_id}").bounding_box()
+
+    page.mouse.move(marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55, steps=8)
+    page.mouse.up()
+    expect(page.locator("[data-live]")).to_have_text("Pin moved.")
+
+    with app.app_context():
+        moved = db.session.get(Pin, pin_id)
+        assert abs(moved.x - 0.5) < 0.01 and abs(moved.y - 0.55) < 0.01, (moved.x, moved.y)
+
+
+def test_a_crowded_spot_is_one_cluster_that_opens_into_its_pins(app, page, screen_url):
+    url, screen_id = screen_url
+    with app.app_context():
+        author = make_user()
+        screen = db.session.get(Screen, screen_id)
+        for n in range(4):
+            pin_at(author, screen, make_idea(author, screen.prototype, title=f"Crowded {n}"), 0.9 + n * 0.005, 0.9)
+    page.goto(url)
+    cluster = page.locator(".pin-cluster")
+    expect(cluster).to_have_text("4")
+    cluster.click()
+    expect(page.locator("[data-cluster-members] .pin")).to_have_count(4)
+    expect(page.locator("[data-cluster-members] .pin").first).to_be_focused()

@@ -283,3 +283,19 @@ def test_the_roadmap_and_changelog_show_which_version_addressed_what(app, client
 
     assert "✓ addressed in Reader app v2" in roadmap
     assert "Addressed on the screens, by version" in changelog and "Shelf label is cut off" in changelog
+
+
+def test_a_prototype_closed_for_feedback_takes_pins_of_existing_ideas_but_no_new_ideas(app, client, auth, world):
+    with app.app_context():
+        prototype = db.session.get(Screen, world["screen"]).prototype
+        prototype.open_for_feedback = False
+        db.session.commit()
+    auth.login(world["customer"])
+
+    page = client.get(f"{world['url']}/pins/new?at.x=10&at.y=10").get_data(as_text=True)
+    refused = _pin_post(client, world, title="A new idea on a closed prototype")
+    pinned = _pin_post(client, world, mode="existing", idea=str(world["idea"]))
+
+    assert "Post a new idea here" not in page and "Pin an existing idea here" in page
+    assert refused.status_code == 422 and _count(app, Idea) == 1
+    assert pinned.status_code == 302 and _count(app, Pin) == 2
