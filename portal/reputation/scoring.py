@@ -14,17 +14,20 @@ class Rule:
     points: int
     explanation: str
     cap: int = 0
+    short: str = ""  # a plural noun for compact lists: "3 votes"
 
 
 # Points for giving, not for taking: what helps others counts, what only helps oneself does not.
 RULES: tuple[Rule, ...] = (
-    Rule("shipped", "Idea that shipped", 10, "An idea you posted was shipped by the team."),
-    Rule("helpful", "Helpful comment", 5, "The idea's author or the team marked your comment helpful."),
+    Rule("shipped", "Idea that shipped", 10, "An idea you posted was shipped by the team.", short="shipped ideas"),
+    Rule("helpful", "Helpful comment", 5, "The idea's author or the team marked your comment helpful.",
+         short="helpful comments"),
     Rule("introductions", "Introduction both accepted", 5,
-         "You introduced two people and both accepted the connection."),
+         "You introduced two people and both accepted the connection.", short="introductions"),
     Rule("invitees", "Invitee who contributed", 5,
-         "Someone who joined through your invitation posted an idea or a comment."),
-    Rule("votes", "Vote on someone else's idea", 1, "A little for each vote on another person's idea.", cap=50),
+         "Someone who joined through your invitation posted an idea or a comment.", short="invitees"),
+    Rule("votes", "Vote on someone else's idea", 1, "A little for each vote on another person's idea.", cap=50,
+         short="votes"),
 )
 RULES_BY_KEY = {rule.key: rule for rule in RULES}
 
