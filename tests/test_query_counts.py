@@ -62,16 +62,13 @@ OVER_BUDGET = {
     ("/prototypes/{prototype}", True): 13,
     # pins on screens, carried ideas, helpful marks (issues 8 and 10), on top of the signed-in person's vote,
     # follow and unread count
-    ("/ideas/{idea}/{slug}", True): 12,
+    ("/ideas/{idea}/{slug}", True): 13,
     # which of the shown ideas have pins on screens (issue 10)
     ("/products/{product}/roadmap", True): 11,
-    # reputation: one grouped count per kind of contribution (issue 8)
-    ("/people/{voter}", False): 14,
-    ("/people/{voter}", True): 15,
 }
 # Posting a comment tells the idea's followers (who they are, their accounts, their email choices, the
-# notification rows) and looks up webhooks: 5 of these are that fan-out.
-COMMENT_BUDGET = 12
+# notification rows), checks the contributor network and looks up webhooks (issues 8 and 9): 7 of these.
+COMMENT_BUDGET = 14
 
 
 def _queries(statements: list[str]) -> list[str]:
@@ -79,7 +76,7 @@ def _queries(statements: list[str]) -> list[str]:
     return [s for s in statements if s.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE")]
 MAIN_PAGES = ["/", "/products/{product}", "/products/{product}?sort=top&page=2", "/products/{product}?sort=new",
               "/prototypes/{prototype}", "/ideas/{idea}/{slug}", "/roadmap", "/changelog", "/search?q=battery",
-              "/people/{voter}", "/products/{product}/roadmap"]
+              "/products/{product}/roadmap"]
 
 
 def _busy_product(app):

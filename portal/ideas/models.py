@@ -40,6 +40,10 @@ class Idea(db.Model):
         # The roadmap's columns (by votes) and the changelog (newest shipped first).
         Index("ix_idea_status_votes", "status_id", "vote_count", "id"),
         Index("ix_idea_status_shipped", "status_id", "shipped_at", "id"),
+        # Only merged duplicates: an index over every idea's NULL here made SQLite's planner (without statistics)
+        # walk all of them for "merged_into_id IS NULL" instead of the list's own index.
+        Index("ix_idea_merged_into_id", "merged_into_id", postgresql_where=text("merged_into_id IS NOT NULL"),
+              sqlite_where=text("merged_into_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,7 +66,7 @@ class Idea(db.Model):
     status_id: Mapped[int] = mapped_column(ForeignKey("status.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     shipped_in_id: Mapped[int | None] = mapped_column(ForeignKey("prototype.id", ondelete="SET NULL"), index=True)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id", ondelete="SET NULL"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id", ondelete="SET NULL"))
     comments_locked: Mapped[bool] = mapped_column(default=False)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_reason: Mapped[str] = mapped_column(String(200), default="")
