@@ -76,8 +76,13 @@ def new_uid() -> str:
     return "evt_" + uuid.uuid4().hex
 
 
-def emit(event: WebhookEvent, data: Callable[[], dict[str, Any]]) -> list[WebhookDelivery]:
-    """Queue one delivery per active endpoint subscribed to `event`; `data` is only built when someone listens."""
+def emit(event: WebhookEvent, data: Callable[[], dict[str, Any]], idea: Idea | None = None) -> list[WebhookDelivery]:
+    """Queue one delivery per active endpoint subscribed to `event`; `data` is only built when someone listens.
+
+    Nothing is sent about an idea the public can't see (hidden, or held for approval): integrations often post
+    into shared channels, and the approval or restoring is what makes it news."""
+    if idea is not None and (idea.hidden_at is not None or idea.pending_approval):
+        return []
     endpoints = _endpoints_for(event)
     if not endpoints:
         return []
@@ -102,11 +107,11 @@ def _fresh(idea: Idea) -> Idea:
 
 
 def idea_created(idea: Idea) -> None:
-    emit(WebhookEvent.IDEA_CREATED, lambda: {"idea": idea_data(_fresh(idea))})
+    emit(WebhookEvent.IDEA_CREATED, lambda: {"idea": idea_data(_fresh(idea))}, idea)
 
 
 def idea_updated(actor: User, idea: Idea) -> None:
-    emit(WebhookEvent.IDEA_UPDATED, lambda: {"idea": idea_data(_fresh(idea)), "actor": _person(actor)})
+    emit(WebhookEvent.IDEA_UPDATED, lambda: {"idea": idea_data(_fresh(idea)), "actor": _person(actor)}, idea)
 
 
 def idea_status_changed(actor: User, idea: Idea, change: StatusChange) -> None:
@@ -116,12 +121,13 @@ def idea_status_changed(actor: User, idea: Idea, change: StatusChange) -> None:
     emit(WebhookEvent.IDEA_STATUS_CHANGED, lambda: {
         "idea": idea_data(_fresh(idea)), "from_status": _status(db.session.get(Status, change.from_status_id))
         if change.from_status_id else None, "to_status": _status(db.session.get(Status, change.to_status_id)),
-        "note": change.note, "actor": _person(actor)})
+        "note": change.note, "actor": _person(actor)}, idea)
 
 
 def idea_merged(actor: User, duplicate: Idea, original: Idea) -> None:
     emit(WebhookEvent.IDEA_MERGED, lambda: {
-        "idea": idea_data(_fresh(duplicate)), "merged_into": idea_data(_fresh(original)), "actor": _person(actor)})
+        "idea": idea_data(_fresh(duplicate)), "merged_into": idea_data(_fresh(original)), "actor": _person(actor)},
+        original)
 
 
 def comment_created(idea: Idea, comment: Comment) -> None:
@@ -130,9 +136,9 @@ def comment_created(idea: Idea, comment: Comment) -> None:
                             "parent_id": comment.parent_id, "created_at": _iso(comment.created_at),
                             "url": f"{idea_url(idea)}#comment-{comment.id}"},
                 "idea": idea_data(_fresh(idea))}
-    emit(WebhookEvent.COMMENT_CREATED, data)
+    emit(WebhookEvent.COMMENT_CREATED, data, idea)
 
 
 def vote_changed(voter: User, idea: Idea, *, added: bool, on_behalf: bool = False) -> None:
     event = WebhookEvent.VOTE_CREATED if added else WebhookEvent.VOTE_REMOVED
-    emit(event, lambda: {"idea": idea_data(_fresh(idea)), "voter": _person(voter), "on_behalf": on_behalf})
+    emit(event, lambda: {"idea": idea_data(_fresh(idea)), "voter": _person(voter), "on_behalf": on_behalf}, idea)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.core.models import utcnow
 from portal.extensions import db
+from portal.ideas.models import Idea
 from portal.ideas.services import add_comment, cast_vote, edit_idea, remove_vote
 from portal.notifications.models import Notification, OutboxMessage
 from portal.triage.services import merge_ideas
@@ -262,3 +263,23 @@ def test_the_worker_command_sends_webhooks_and_email_alike(app, runner, hook):
     assert result.exit_code == 0, result.output
     assert "sent 1" in result.output
     assert [json.loads(r.body)["type"] for r in hook.received] == ["idea.created"]
+
+
+def test_nothing_is_sent_about_ideas_the_public_cannot_see(ctx, hook, endpoint_for):
+    from portal.moderation.services import approve_idea, hide_idea, set_hold_first_posts
+
+    endpoint_for(hook.url())
+    designer, newcomer = make_user("designer"), make_user()
+    set_hold_first_posts(make_user("admin"), True)
+    from portal.ideas.services import submit_idea
+
+    held = submit_idea(newcomer, make_prototype(), "Held for approval", "")
+    visible = make_idea(designer, title="Visible then hidden")
+    hide_idea(designer, db.session.get(Idea, visible.id), "Spam")
+    add_comment(designer, db.session.get(Idea, visible.id), "A team note on a hidden idea")
+    deliver_webhooks()
+    assert [r.json["data"]["idea"]["title"] for r in hook.received] == ["Visible then hidden"]
+    approve_idea(designer, db.session.get(Idea, held.id))
+    deliver_webhooks()
+    assert [r.json["type"] for r in hook.received][-1] == "idea.created"
+    assert hook.received[-1].json["data"]["idea"]["title"] == "Held for approval"
