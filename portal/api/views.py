@@ -11,6 +11,7 @@ from portal.api.blueprint import bp
 from portal.api.openapi import build_document, describe_limits, describe_type
 from portal.api.problems import init_problems
 from portal.api.spec import OPERATIONS
+from portal.markup import render_markdown
 
 pages = Blueprint("api_pages", __name__)
 
@@ -28,8 +29,11 @@ def documentation():
     groups: dict[str, list] = {}
     for op in OPERATIONS:
         groups.setdefault(op.tag, []).append((op, doc["paths"]["/api/v1" + op.path][op.method.lower()]))
+    # The document's texts are Markdown (as OpenAPI says); they become HTML only through markup.py.
+    html = {op.name: render_markdown(op.description, "description") for op in OPERATIONS}
     return render_template("api/docs.html", doc=doc, groups=groups, describe_type=describe_type,
-                           describe_limits=describe_limits)
+                           describe_limits=describe_limits, intro_html=render_markdown(doc["info"]["description"]),
+                           descriptions_html=html)
 
 
 @bp.record_once
