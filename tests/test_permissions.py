@@ -53,6 +53,10 @@ def _banned(user: Any) -> Any:
     return user
 
 
+def _other() -> User:
+    return User(id=OTHER_ID, role="customer", email="other@example.com", display_name="Other")
+
+
 def _confirmed(user: Any) -> Any:
     if isinstance(user, User):
         user.email_verified_at = WHEN
@@ -201,6 +205,27 @@ MATRIX: dict[str, tuple[str, Callable[[Any], bool], tuple[bool, ...]]] = {
         "can_follow", lambda u: permissions.can_follow(u, _idea(OTHER_ID)), (N, Y, Y, Y, Y)),
     "follow a hidden idea": (
         "can_follow", lambda u: permissions.can_follow(u, _idea(OTHER_ID, hidden=True)), (N, N, Y, Y, Y)),
+    "see a contact detail shown to everyone": (
+        "can_see_contact", lambda u: permissions.can_see_contact(u, _other(), "everyone"), (Y, Y, Y, Y, Y)),
+    "see a contact detail shown to members": (
+        "can_see_contact", lambda u: permissions.can_see_contact(u, _other(), "members"), (N, Y, Y, Y, Y)),
+    "see a contact detail shown to connections, not connected": (
+        "can_see_contact", lambda u: permissions.can_see_contact(u, _other(), "connections", connected=False),
+        (N, N, N, N, N)),
+    "see a contact detail shown to connections, connected": (
+        "can_see_contact", lambda u: permissions.can_see_contact(u, _other(), "connections", connected=True),
+        (N, Y, Y, Y, Y)),
+    "see someone else's contact detail kept to themselves": (
+        "can_see_contact", lambda u: permissions.can_see_contact(u, _other(), "me", connected=True), (N, N, N, N, N)),
+    "see one's own contact detail kept to oneself": (
+        "can_see_contact", lambda u: permissions.can_see_contact(u, u, "me"), (N, Y, Y, Y, Y)),
+    "see a banned person's public contact detail": (
+        "can_see_contact", lambda u: permissions.can_see_contact(u, _banned(_other()), "everyone"), (N, N, N, N, N)),
+    "ask someone to connect": ("can_connect", lambda u: permissions.can_connect(u, _other()), (N, Y, Y, Y, Y)),
+    "ask oneself to connect": ("can_connect", lambda u: permissions.can_connect(u, u), (N, N, N, N, N)),
+    "ask a banned person to connect": (
+        "can_connect", lambda u: permissions.can_connect(u, _banned(_other())), (N, N, N, N, N)),
+    "introduce two people": ("can_introduce", lambda u: permissions.can_introduce(u), (N, N, Y, Y, Y)),
     "watch products for new ideas": (
         "can_watch_products", lambda u: permissions.can_watch_products(u), (N, N, Y, Y, Y)),
     "receive email": ("can_receive_email", lambda u: permissions.can_receive_email(u), (N, Y, Y, Y, Y)),

@@ -266,8 +266,9 @@ def profile(user_id: int):
         abort(404)
     page = paginate(idea_list(viewer=current_user, author_id=person.id, sort="new"),
                     parse_page(request.args.get("page")), current_app.config["IDEAS_PER_PAGE"])
+    where = standing(current_user, person)
     return render_template("accounts/profile.html", person=person, page=page,
                            voted=voted_idea_ids(current_user, [i.id for i in page.items]),
-                           comments=comments_by(person.id, current_user),
-                           contacts=visible_contacts(current_user, person), tags=tags_of(person.id),
-                           contributed=contributions(person), standing=standing(current_user, person))
+                           comments=comments_by(person.id, current_user), tags=tags_of(person.id),
+                           contacts=visible_contacts(current_user, person, connected=where and where.connected),
+                           contributed=contributions(person), standing=where)

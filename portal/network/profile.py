@@ -5,27 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, union
+from sqlalchemy import exists, func, literal, or_, select, union
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Vote
-from portal.network.models import Connection, ConnectionStatus
-from portal.network.queries import connection_between, connection_count, has_blocked
+from portal.network.models import Block, Connection, ConnectionStatus, Introduction
 from portal.prototypes.models import Prototype
 from portal.triage.models import Status
 
-SHIPPED_SHOWN = 10
 PROTOTYPES_SHOWN = 12
 
 
 @dataclass(frozen=True)
 class Contributions:
     comments: int
-    shipped: list[Idea]
-    prototypes: list[Prototype]
+    shipped: int
     connections: int
+    prototypes: list[Prototype]
 
 
 def _public_ideas(user_id: int):
@@ -33,15 +31,23 @@ def _public_ideas(user_id: int):
             Idea.merged_into_id.is_(None))
 
 
-def contributions(person: User) -> Contributions:
-    """Public contributions: comments, ideas that shipped, prototypes taken part in, connections."""
-    comments = db.session.scalar(select(func.count(Comment.id)).where(
+def _counts(person: User) -> tuple[int, int, int]:
+    """Comments, shipped ideas and connections, in one query."""
+    comments = select(func.count(Comment.id)).where(
         Comment.author_id == person.id, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None),
-        Comment.pending_approval.is_(False))) or 0
-    shipped = list(db.session.scalars(
-        select(Idea).join(Status, Status.id == Idea.status_id)
-        .where(*_public_ideas(person.id), Status.kind == "done")
-        .options(joinedload(Idea.prototype)).order_by(Idea.created_at.desc()).limit(SHIPPED_SHOWN)))
+        Comment.pending_approval.is_(False)).scalar_subquery()
+    shipped = select(func.count(Idea.id)).join(Status, Status.id == Idea.status_id).where(
+        *_public_ideas(person.id), Status.kind == "done").scalar_subquery()
+    connections = select(func.count(Connection.id)).where(
+        or_(Connection.low_user_id == person.id, Connection.high_user_id == person.id),
+        Connection.status == ConnectionStatus.ACCEPTED.value).scalar_subquery()
+    row = db.session.execute(select(comments, shipped, connections)).one()
+    return row[0] or 0, row[1] or 0, row[2] or 0
+
+
+def contributions(person: User) -> Contributions:
+    """Public contributions: comments, ideas that shipped, connections, prototypes taken part in."""
+    comments, shipped, connections = _counts(person)
     touched = union(
         select(Idea.prototype_id.label("pid")).where(*_public_ideas(person.id)),
         select(Idea.prototype_id).join(Comment, Comment.idea_id == Idea.id).where(
@@ -53,8 +59,7 @@ def contributions(person: User) -> Contributions:
     prototypes = list(db.session.scalars(
         select(Prototype).where(Prototype.id.in_(select(touched.c.pid)))
         .options(joinedload(Prototype.product)).order_by(Prototype.name).limit(PROTOTYPES_SHOWN)))
-    return Contributions(comments=comments, shipped=shipped, prototypes=prototypes,
-                         connections=connection_count(person.id))
+    return Contributions(comments=comments, shipped=shipped, connections=connections, prototypes=prototypes)
 
 
 @dataclass(frozen=True)
@@ -87,8 +92,13 @@ class Standing:
 
 
 def standing(viewer: Any, person: User) -> Standing | None:
-    """None for visitors and for one's own profile."""
+    """None for visitors and for one's own profile; otherwise the pair's row and the viewer's block, in one query."""
     if not getattr(viewer, "is_authenticated", False) or viewer.id == person.id:
         return None
-    return Standing(row=connection_between(viewer.id, person.id), i_blocked=has_blocked(viewer.id, person.id),
-                    viewer_id=viewer.id)
+    low, high = sorted((viewer.id, person.id))
+    blocked = exists().where(Block.blocker_id == viewer.id, Block.blocked_id == person.id)
+    row, i_blocked = db.session.execute(
+        select(Connection, blocked.label("blocked")).select_from(select(literal(1)).subquery())
+        .outerjoin(Connection, (Connection.low_user_id == low) & (Connection.high_user_id == high))
+        .options(joinedload(Connection.introduction).joinedload(Introduction.host))).one()
+    return Standing(row=row, i_blocked=bool(i_blocked), viewer_id=viewer.id)

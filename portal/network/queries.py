@@ -85,7 +85,7 @@ def connections_of(user_id: int, limit: int = 500) -> list[tuple[Connection, Use
             (Connection.low_user_id == user_id, Connection.high_user_id), else_=Connection.low_user_id))
         .where(or_(Connection.low_user_id == user_id, Connection.high_user_id == user_id),
                Connection.status == ACCEPTED)
-        .order_by(Connection.accepted_at.desc(), Connection.id.desc()).limit(limit)).tuples())
+        .order_by(Connection.accepted_at.desc(), Connection.id.desc()).limit(limit)))
 
 
 def blocked_by(user_id: int) -> list[User]:
