@@ -140,7 +140,8 @@ def delivery(delivery_id: int):
 def redeliver(delivery_id: int):
     try:
         row = services.redeliver(current_user, delivery_id)
-        flash(f"Delivery {row.uid} is queued again; the worker sends it on its next round.", "success")
+        when = "on the worker's next round" if row.endpoint.active else "once its endpoint is enabled again"
+        flash(f"Delivery {row.uid} is queued again; it is sent {when}.", "success")
     except ValidationError as exc:
         _flash_errors(exc)
     return redirect(url_for(".delivery", delivery_id=delivery_id))
