@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.demo import content
+from portal.demo.network import seed_network
 from portal.demo.screens import seed_screens
 from portal.demo.triage import seed_triage
 from portal.extensions import db
@@ -119,6 +120,7 @@ def seed_demo() -> str:
     seed_triage(people)  # through the services: followers hear of these status changes
     seed_screens(people)  # screens, pins and a second version, also through the services
     rebuild_index()  # the demo's rows are written directly, not through the services that index them
+    seed_network()  # business cards, connections, a request and an introduction by the designer
     seed_giving()  # invitations, helpful answers and the reputation they earned
     return (f"Seeded {len(content.PROTOTYPES)} prototypes, {len(content.IDEAS)} ideas and {len(people)} people. "
             f"Demo accounts use the password '{DEMO_PASSWORD}'.")
