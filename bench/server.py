@@ -30,6 +30,8 @@ BENCH_ENV = {
 }
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+# Anonymous pages carry no token (so they stay cacheable); the sign-in form has its own hidden field.
+_CSRF_FIELD = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @dataclass
@@ -60,10 +62,14 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
 
 
 @contextmanager
-def gunicorn(app: str, port: int, database_url: str | None = None, log: Path | None = None) -> Iterator[Server]:
-    """`gunicorn -c gunicorn.conf.py APP` with PORTAL_ENV=production, a fresh SECRET_KEY and DATABASE_URL."""
+def gunicorn(app: str, port: int, database_url: str | None = None, log: Path | None = None,
+             extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+    """`gunicorn -c gunicorn.conf.py APP` with PORTAL_ENV=production, a fresh SECRET_KEY and DATABASE_URL.
+
+    `extra_env` adds to or overrides that environment (several app servers share one SECRET_KEY and REDIS_URL).
+    """
     env = {**os.environ, **BENCH_ENV, "PORTAL_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-           "GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_LOGLEVEL": "warning"}
+           "GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_LOGLEVEL": "warning", **(extra_env or {})}
     if database_url:
         env["DATABASE_URL"] = database_url
     out = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below, after the server stops
@@ -126,7 +132,7 @@ def sign_in(base: str, email: str, password: str) -> tuple[str, str]:
     """Sign in through the login form; returns (Cookie header, CSRF token) for signed-in requests."""
     status, headers, body = request(base, "GET", "/login")
     cookie = _session_cookie(headers, "")
-    token = _CSRF_META.search(body)
+    token = _CSRF_FIELD.search(body)
     if status != 200 or token is None:
         raise RuntimeError(f"no sign-in form at /login ({status})")
     status, headers, _ = request(base, "POST", "/login", {"email": email, "password": password,

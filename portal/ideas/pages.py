@@ -16,7 +16,7 @@ from portal.ideas.forms import CommentForm
 from portal.ideas.models import Idea
 from portal.ideas.queries import merge_candidates, merged_duplicates, timeline
 from portal.ideas.services import has_voted
-from portal.permissions import can_see_internal, can_view_idea
+from portal.permissions import can_comment, can_see_internal, can_view_idea
 from portal.prototypes.models import Prototype
 from portal.triage.idea_forms import AssignForm, MergeForm, NoteForm, OnBehalfForm, ReasonForm, StatusForm, TagsForm
 from portal.triage.queries import triage_panel
@@ -76,7 +76,9 @@ def render_idea_page(idea: Idea, form: CommentForm | None = None, status: int = 
         panel.update(_panel_forms(idea, panel, extra))
     duplicates = merged_duplicates(idea.id, current_user)
     return render_template(
-        "ideas/show.html", idea=idea, form=form or CommentForm(), entries=timeline(idea, current_user, duplicates),
+        # Only a form the viewer can use: making one mints a CSRF token, a session cookie, an uncacheable page.
+        "ideas/show.html", idea=idea, form=form or (CommentForm() if can_comment(current_user, idea) else None),
+        entries=timeline(idea, current_user, duplicates),
         voted=has_voted(current_user, idea), duplicates=duplicates,
         merge_query=merge_query,
         merge_results=merge_candidates(idea, merge_query) if merge_query else [], **panel, **extra,

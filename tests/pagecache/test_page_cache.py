@@ -133,3 +133,21 @@ def test_the_cache_can_be_switched_off(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_CACHE_ENABLED", False)
     _get(client, path)
     assert "X-Page-Cache" not in _get(client, path).headers
+
+
+def test_no_public_page_gives_a_visitor_a_cookie_with_csrf_on(app, client, monkeypatch):
+    """With CSRF on, as in production: a page that made a token would set a cookie and never be cached."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    with app.app_context():
+        initial_status()
+        idea = make_idea(title="Longer battery life")
+        make_comment(make_user(), db.session.get(Idea, idea.id), "A comment with a reply button for members")
+        paths = ["/", f"/products/{idea.product.slug}", f"/prototypes/{idea.prototype.slug}",
+                 client.get(f"/ideas/{idea.id}").headers["Location"], "/roadmap", "/changelog",
+                 f"/products/{idea.product.slug}/roadmap", f"/products/{idea.product.slug}/changelog",
+                 f"/people/{idea.author_id}", "/feeds/ideas.atom", "/sitemap.xml"]
+    for path in paths:
+        first, second = client.get(path), client.get(path)
+        assert first.status_code == 200, path
+        assert "Set-Cookie" not in first.headers, path
+        assert second.headers["X-Page-Cache"] == "hit", path
