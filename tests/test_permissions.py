@@ -95,6 +95,8 @@ MATRIX: dict[str, tuple[str, Callable[[Any], bool], tuple[bool, ...]]] = {
         "can_manage_products", lambda u: permissions.can_manage_products(u), (N, N, N, Y, Y)),
     "manage users": (
         "can_manage_users", lambda u: permissions.can_manage_users(u), (N, N, N, N, Y)),
+    "manage API tokens": (
+        "can_manage_api_tokens", lambda u: permissions.can_manage_api_tokens(u), (N, Y, Y, Y, Y)),
     "submit idea on open prototype": (
         "can_submit_idea", lambda u: permissions.can_submit_idea(u, _prototype(True)), (N, Y, Y, Y, Y)),
     "submit idea on closed prototype": (

@@ -33,6 +33,8 @@ def _sample_url(app, rule) -> str:
 
 
 def _sends_to_login(response, path: str) -> bool:
+    if path.startswith("/api/v1/"):  # the JSON API asks for a token instead of redirecting
+        return response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
     if response.status_code not in (301, 302, 303, 307, 308):
         return False
     target = urlsplit(response.headers["Location"])
