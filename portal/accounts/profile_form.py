@@ -17,9 +17,12 @@ VISIBILITY_CHOICES = [SelectChoice(v.value, v.label) for v in Visibility]
 _TAGS_HELP = f"Up to {TAGS_PER_KIND}, separated by commas."
 
 
+_NAMED = {"email": "email address", "phone": "phone number", "website": "website"}
+
+
 def _visibility(field: str) -> SelectField:
-    return SelectField(f"Who sees your {LABELS[field] if field != 'email' else 'email address'}",
-                       choices=VISIBILITY_CHOICES, default=Visibility.ME.value)
+    return SelectField(f"Who sees your {_NAMED.get(field, LABELS[field])}", choices=VISIBILITY_CHOICES,
+                       default=Visibility.ME.value)
 
 
 class ProfileForm(FlaskForm):
