@@ -54,6 +54,8 @@ class Config:
     OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
     # Failed sends are retried with exponential backoff, this many times in all before a message is failed.
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    # Connection requests one person may send in any 24 hours (portal/network).
+    NETWORK_DAILY_REQUEST_CAP = int(os.environ.get("NETWORK_DAILY_REQUEST_CAP", "20"))
     MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
     # A message claimed by a worker that died mid-send is handed to another worker after this long.
     MAIL_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("MAIL_CLAIM_TIMEOUT_SECONDS", "600"))
