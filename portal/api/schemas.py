@@ -286,5 +286,5 @@ class IdeaListQuery(PageQuery):
 
 
 class SimilarQuery(Query):
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field("", max_length=200, description="What someone is typing; no words, no ideas.")
     product_id: int | None = Field(None, ge=1, le=MAX_ID)
