@@ -228,6 +228,23 @@ MATRIX: dict[str, tuple[str, Callable[[Any], bool], tuple[bool, ...]]] = {
     "ask a banned person to connect": (
         "can_connect", lambda u: permissions.can_connect(u, _banned(_other())), (N, N, N, N, N)),
     "introduce two people": ("can_introduce", lambda u: permissions.can_introduce(u), (N, N, Y, Y, Y)),
+    "invite people by email": ("can_invite", lambda u: permissions.can_invite(u), (N, Y, Y, Y, Y)),
+    "invite people before confirming one's address": (
+        "can_invite", lambda u: _confirming(lambda: permissions.can_invite(u)), (N, N, N, N, N)),
+    "invite people when banned": ("can_invite", lambda u: permissions.can_invite(_banned(u)), (N, N, N, N, N)),
+    "mark a comment on one's own idea helpful": (
+        "can_mark_helpful", lambda u: permissions.can_mark_helpful(u, _idea(ACTOR_ID), _comment(OTHER_ID)),
+        (N, Y, Y, Y, Y)),
+    "mark a comment on someone else's idea helpful": (
+        "can_mark_helpful", lambda u: permissions.can_mark_helpful(u, _idea(OTHER_ID), _comment(3)), (N, N, Y, Y, Y)),
+    "mark one's own comment helpful": (
+        "can_mark_helpful", lambda u: permissions.can_mark_helpful(u, _idea(OTHER_ID), _comment(ACTOR_ID)),
+        (N, N, N, N, N)),
+    "mark a hidden comment helpful": (
+        "can_mark_helpful", lambda u: permissions.can_mark_helpful(u, _idea(ACTOR_ID), _comment(OTHER_ID, hidden=True)),
+        (N, N, N, N, N)),
+    "leave or rejoin the people directory": (
+        "can_change_directory_listing", lambda u: permissions.can_change_directory_listing(u), (N, Y, Y, Y, Y)),
     "watch products for new ideas": (
         "can_watch_products", lambda u: permissions.can_watch_products(u), (N, N, Y, Y, Y)),
     "receive email": ("can_receive_email", lambda u: permissions.can_receive_email(u), (N, Y, Y, Y, Y)),
