@@ -31,8 +31,11 @@ PUBLIC_GET = {
     "accounts.verify_email", "accounts.confirm_email_change", "accounts.profile", "notifications.unsubscribe",
     "prototypes.product", "prototypes.prototype", "roadmap.index", "roadmap.product", "roadmap.changelog_index",
     "roadmap.product_changelog", "seo.robots", "seo.sitemap", "mentions.suggest", "screens.show", "screens.image",
-    "network.vcard",
-} | {"feeds." + name for name in ("changelog", "site_ideas", "idea_status", "product_changelog", "product_ideas",
+    "network.vcard", "api_pages.documentation", "invitations.show", "people.index", "people.network_page",
+    "reputation.about", "reputation.leaderboard",
+} | {"api." + name for name in ("openapi_document", "list_products", "get_product", "list_prototypes", "get_prototype",
+                               "list_ideas", "similar", "get_idea", "list_comments", "list_statuses", "list_tags")
+     } | {"feeds." + name for name in ("changelog", "site_ideas", "idea_status", "product_changelog", "product_ideas",
                                   "prototype_ideas")}
 # Endpoints a signed-in customer must be refused (403, or 404 where the thing is hidden from them).
 TEAM_PREFIXES = ("admin.", "triage.", "idea_triage.", "moderation.")
@@ -71,14 +74,15 @@ def world(app):
         pin = pin_at(owner, screen, idea)
         return {"owner": owner.id, "idea": idea.id, "comment": comment.id, "notification": note.id, "tag": tag.id,
                 "status": status.id, "prototype": prototype.slug, "product": prototype.product.slug,
-                "screen": screen.id, "pin": pin.id}
+                "screen": screen.id, "pin": pin.id, "product_id": prototype.product_id, "prototype_id": prototype.id}
 
 
 def _url_values(rule, world: dict) -> dict:
     values = {"idea_id": world["idea"], "comment_id": world["comment"], "notification_id": world["notification"],
               "user_id": world["owner"], "tag_id": world["tag"], "status_id": world["status"], "message_id": 1,
               "token": "not-a-real-token", "name": "nothing.png", "filename": "nothing.css", "slug": "x",
-              "screen_id": world["screen"], "pin_id": world["pin"], "connection_id": 1}
+              "screen_id": world["screen"], "pin_id": world["pin"], "connection_id": 1,
+              "product_id": world["product_id"], "prototype_id": world["prototype_id"], "token_id": 1}
     if "slug" in rule.arguments:
         on_prototype = "prototype" in rule.endpoint or rule.endpoint.startswith("screens.")
         values["slug"] = world["prototype"] if on_prototype else world["product"]
@@ -92,7 +96,7 @@ def _requests(app, world):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in SKIP:
             continue
-        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+        for method in sorted((rule.methods or set()) & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
             yield rule, method, adapter.build(rule.endpoint, _url_values(rule, world), method=method)
 
 
