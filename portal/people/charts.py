@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROW_HEIGHT, BAR_HEIGHT, LABEL_WIDTH, CHART_WIDTH = 30, 18, 200, 560
+ROW_HEIGHT, BAR_HEIGHT, LABEL_WIDTH, CHART_WIDTH = 30, 18, 236, 560
 
 
 @dataclass(frozen=True)

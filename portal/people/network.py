@@ -17,6 +17,7 @@ from portal.permissions import Role
 from portal.prototypes.models import Product, Prototype
 
 MONTHS = 12
+LABEL_MAX = 27
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,18 @@ class PrototypeActivity:
     slug: str
     ideas: int
     votes: int
+    version: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.prototype} {self.version}".strip()
+
+    @property
+    def short_label(self) -> str:
+        """The label for a chart row: the name shortened, never the version (two versions share a name)."""
+        room = LABEL_MAX - len(self.version) - 1
+        name = self.prototype if len(self.prototype) <= room else self.prototype[:room - 1].rstrip() + "…"
+        return f"{name} {self.version}".strip()
 
 
 @dataclass(frozen=True)
@@ -97,10 +110,11 @@ def _prototypes() -> list[PrototypeActivity]:
     votes = select(Idea.prototype_id, func.count().label("n")).join(Vote, Vote.idea_id == Idea.id).where(
         Idea.hidden_at.is_(None)).group_by(Idea.prototype_id).subquery()
     rows = db.session.execute(
-        select(Product.name, Prototype.name, Prototype.slug, func.coalesce(ideas.c.n, 0), func.coalesce(votes.c.n, 0))
+        select(Product.name, Prototype.name, Prototype.slug, func.coalesce(ideas.c.n, 0), func.coalesce(votes.c.n, 0),
+               Prototype.version_label)
         .join(Product, Product.id == Prototype.product_id)
         .outerjoin(ideas, ideas.c.prototype_id == Prototype.id).outerjoin(votes, votes.c.prototype_id == Prototype.id)
-        .order_by(Product.name, Prototype.name)).all()
+        .order_by(Product.name, Prototype.name, Prototype.id)).all()
     return [PrototypeActivity(*row) for row in rows]
 
 

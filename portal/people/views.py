@@ -53,8 +53,8 @@ def network_page():
     role_chart = charts.horizontal("Collaborators by role", overview.by_role)
     month_chart = charts.columns("New collaborators per month", [(m.start.strftime("%b"), m.new)
                                                                   for m in overview.months])
-    prototype_rows = [(f"{p.prototype}", p.ideas) for p in overview.prototypes]
-    vote_rows = [(f"{p.prototype}", p.votes) for p in overview.prototypes]
+    prototype_rows = [(p.short_label, p.ideas) for p in overview.prototypes]
+    vote_rows = [(p.short_label, p.votes) for p in overview.prototypes]
     return render_template("people/network.html", overview=overview, role_chart=role_chart, month_chart=month_chart,
                            idea_chart=charts.horizontal("Ideas per prototype", prototype_rows),
                            vote_chart=charts.horizontal("Votes per prototype", vote_rows))
