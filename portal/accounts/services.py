@@ -56,30 +56,32 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
-def _new_user(email: str, display_name: str, password: str, role: Role) -> User:
+def _new_user(email: str, display_name: str, password: str, role: Role, password_hash: str = "") -> User:
     email = normalize_email(email)
     name = clean_text(display_name, "display_name", min_len=1, max_len=NAME_MAX)
     password = check_new_password(password)
+    password_hash = password_hash or generate_password_hash(password, method="scrypt")
     existing = get_user_by_email(email)
     if existing is not None and existing.is_contact:
         # The team recorded this person's feedback before they signed up: the account becomes theirs. The team
         # typed the address, so it is not confirmed by that.
         existing.display_name, existing.is_contact, existing.email_verified_at = name, False, None
-        existing.password_hash = generate_password_hash(password, method="scrypt")
+        existing.password_hash = password_hash
         return existing
     if existing is not None:
         raise ValidationError({"email": TAKEN})
     user = User(
-        email=email, display_name=name, role=role.value,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        email=email, display_name=name, role=role.value, password_hash=password_hash,
     )
     db.session.add(user)
     return user
 
 
-def add_account(email: str, display_name: str, password: str) -> User:
-    """A new customer account (or a contact account claimed) in the caller's transaction; not committed."""
-    return _new_user(email, display_name, password, Role.CUSTOMER)
+def add_account(email: str, display_name: str, password: str, password_hash: str = "") -> User:
+    """A new customer account (or a contact account claimed) in the caller's transaction; not committed.
+
+    `password_hash`, made from `password` before the transaction began, keeps the slow scrypt work outside it."""
+    return _new_user(email, display_name, password, Role.CUSTOMER, password_hash)
 
 
 def register_user(email: str, display_name: str, password: str, role: Role = Role.CUSTOMER) -> User:
