@@ -9,10 +9,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
 
 from portal.accounts import mail as account_mail
 from portal.accounts.models import User
-from portal.accounts.services import TAKEN, add_account, get_user_by_email, normalize_email
+from portal.accounts.services import TAKEN, add_account, check_new_password, get_user_by_email, normalize_email
 from portal.core.models import utcnow
 from portal.core.text import clean_text
 from portal.core.urls import external_url
@@ -124,6 +125,7 @@ class Joined:
 
     user: User | None
     prototype: Prototype | None
+    inviter_name: str = ""
 
 
 def join(token: str, email: str | None, display_name: str | None, password: str | None) -> Joined:
@@ -131,15 +133,19 @@ def join(token: str, email: str | None, display_name: str | None, password: str 
 
     The link reached the invited address, so signing up with that address confirms it; another address is
     confirmed as on ordinary sign-up, and a taken one is answered as ordinary sign-up does."""
-    invitation = read_invitation(token)
+    read_token(token)  # a forged link is refused before any work
     address = normalize_email(email)
+    password = check_new_password(password)
+    # scrypt is slow on purpose: hashed before the first query, so no transaction (nor SQLite's write lock) waits on it.
+    password_hash = generate_password_hash(password, method="scrypt")
+    invitation = read_invitation(token)
     same_address = address == invitation.email
     confirm_by_mail = email_verification_required() and not same_address
     if confirm_by_mail and (existing := get_user_by_email(address)) is not None and not existing.is_contact:
         account_mail.send_signup_attempt(existing)
         db.session.commit()
-        return Joined(None, invitation.prototype)
-    user = add_account(address, display_name or "", password or "")
+        return Joined(None, invitation.prototype, invitation.inviter.display_name)
+    user = add_account(address, display_name or "", password, password_hash)
     if same_address:
         user.email_verified_at = utcnow()
     db.session.flush()
@@ -151,7 +157,7 @@ def join(token: str, email: str | None, display_name: str | None, password: str 
     except IntegrityError as exc:  # the address was taken by a sign-up at the same moment
         db.session.rollback()
         raise ValidationError({"email": TAKEN}) from exc
-    return Joined(None if confirm_by_mail else user, invitation.prototype)
+    return Joined(None if confirm_by_mail else user, invitation.prototype, invitation.inviter.display_name)
 
 
 def _claim(invitation: Invitation, user: User) -> None:

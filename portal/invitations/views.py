@@ -11,7 +11,6 @@ from portal.core.forms import attempt
 from portal.extensions import db
 from portal.invitations import queries, services
 from portal.invitations.forms import InviteForm, JoinForm
-from portal.invitations.models import Invitation
 from portal.invitations.tokens import InvalidInvitation
 from portal.permissions import can_invite
 from portal.prototypes.models import Product, Prototype
@@ -62,30 +61,32 @@ def _landing(prototype: Prototype | None) -> str:
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def show(token: str):
-    try:
-        invitation = services.read_invitation(token)
-    except InvalidInvitation as exc:
-        return _refused(exc.reason)
-    if current_user.is_authenticated:
-        return _private(render_template("invitations/show.html", invitation=invitation, form=None, member=True))
-    form = JoinForm(email=invitation.email)
-    if form.validate_on_submit():
+    form = JoinForm()
+    # Joining is tried before anything is read, so its slow password hashing happens outside any transaction.
+    if not current_user.is_authenticated and form.validate_on_submit():
         try:
             joined = attempt(form, lambda: services.join(token, form.email.data, form.display_name.data,
                                                          form.password.data))
         except InvalidInvitation as exc:
             return _refused(exc.reason)
         if joined is not None:
-            return _welcome(joined, invitation)
+            return _welcome(joined)
+    try:
+        invitation = services.read_invitation(token)
+    except InvalidInvitation as exc:
+        return _refused(exc.reason)
+    if current_user.is_authenticated:
+        return _private(render_template("invitations/show.html", invitation=invitation, form=None, member=True))
+    if request.method == "GET":
+        form.email.data = invitation.email
     return _private(render_template("invitations/show.html", invitation=invitation, form=form, member=False,
                                     has_account=services.invited_address_has_account(invitation)))
 
 
-def _welcome(joined: services.Joined, invitation: Invitation) -> Response:
+def _welcome(joined: services.Joined) -> Response:
     if joined.user is None:
         return redirect(url_for("accounts.check_email"))
     session.clear()  # a fresh session, as on every sign-in
     login_user(joined.user)
-    flash(f"Welcome, {joined.user.display_name}! You joined through {invitation.inviter.display_name}'s "
-          "invitation.", "success")
+    flash(f"Welcome, {joined.user.display_name}! You joined through {joined.inviter_name}'s invitation.", "success")
     return redirect(_landing(joined.prototype))

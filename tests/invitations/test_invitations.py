@@ -208,3 +208,20 @@ def test_join_form_errors_keep_the_input(app, client):
     assert b"Keep Me" in response.data and b"characters" in response.data
     with app.app_context():
         assert db.session.scalar(select(Invitation)).accepted_at is None
+
+
+def test_a_note_with_markup_is_shown_as_text_everywhere(app, client, auth):
+    note = '<script>alert(1)</script> <b>bold</b>'
+    with app.app_context():
+        inviter = make_user()
+        services.send_invitations(inviter, "x@example.org", note)
+        message = db.session.scalar(select(OutboxMessage))
+        assert "<script>" not in message.html_body and "&lt;script&gt;" in message.html_body
+        assert note in message.text_body  # plain text mail says exactly what was typed
+        token = _link_in_outbox("x@example.org")
+        email = inviter.email
+    page = client.get(f"/invite/{token}").data.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    auth.login(email)
+    page = client.get("/invitations").data.decode()
+    assert "<script>alert" not in page and "<b>bold" not in page
