@@ -40,6 +40,8 @@ class Config:
     SITE_NAME = os.environ.get("SITE_NAME", "The Portal")
     # Links in email and anything else built outside a request use this, never the request's Host header.
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Where vulnerability reports go, published at /.well-known/security.txt (RFC 9116): a mailto: or https: URL.
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
 
     # Mail, by the conventional Flask-Mail(man) variables. Without MAIL_SERVER, messages are written to
     # OUTBOX_DIR as .eml files instead, so development and the demo need no mail server.
@@ -93,6 +95,9 @@ class Config:
     RATELIMIT_COMMENT_PER_USER = os.environ.get("RATELIMIT_COMMENT_PER_USER", "10 per minute; 120 per hour")
     RATELIMIT_VOTE = os.environ.get("RATELIMIT_VOTE", "120 per minute; 2000 per hour")
     RATELIMIT_VOTE_PER_USER = os.environ.get("RATELIMIT_VOTE_PER_USER", "30 per minute; 500 per hour")
+    RATELIMIT_PASSWORD_CHECK = os.environ.get("RATELIMIT_PASSWORD_CHECK", "5 per minute; 20 per hour")
+    RATELIMIT_ACCOUNT_MAIL = os.environ.get("RATELIMIT_ACCOUNT_MAIL", "3 per minute; 10 per hour")
+    RATELIMIT_UNSUBSCRIBE = os.environ.get("RATELIMIT_UNSUBSCRIBE", "30 per minute; 300 per hour")
     # The JSON API counts per token (per account with the session cookie, per address without either): every
     # request, and writes once more on their own.
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute; 5000 per hour")
@@ -144,6 +149,14 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # Each gunicorn worker serves GUNICORN_THREADS requests at once and needs a connection for each; the database
+    # must allow WEB_CONCURRENCY x (DB_POOL_SIZE + DB_MAX_OVERFLOW) per app server (see docs/deploy.md).
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "pool_size": int(os.environ.get("DB_POOL_SIZE") or int(os.environ.get("GUNICORN_THREADS") or 1) + 1),
+        "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "2")),
+        "pool_timeout": int(os.environ.get("DB_POOL_TIMEOUT", "10")),
+    }
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
