@@ -33,6 +33,11 @@ CACHED_ENDPOINTS = frozenset({
 _KEY = "page_cache_key"
 
 
+def public_page() -> bool:
+    """Whether this request is for one of the pages anonymous visitors may be served from the cache."""
+    return request.endpoint in CACHED_ENDPOINTS
+
+
 def _cacheable_request() -> bool:
     if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED_ENDPOINTS:
         return False
@@ -129,3 +134,4 @@ def init_page_cache(app: Flask) -> None:
         track_writes(db.engine)
     app.before_request(_serve_from_cache)
     app.after_request(_store)
+    app.jinja_env.globals["public_page"] = public_page

@@ -351,6 +351,7 @@ def test_the_email_page_reads_in_a_fixed_number_of_queries(app, client, auth, pe
     with app.app_context():
         _message("failed", 2, "550 no")
     auth.login(people["admin"])
+    client.get("/admin/email")  # the first request may fill what is kept until the next write (site settings)
     with count_queries() as few:
         client.get("/admin/email")
     with app.app_context():
