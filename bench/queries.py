@@ -13,9 +13,10 @@ def queries_per_request(url: str, endpoints: list[Endpoint], email: str, passwor
     from portal import create_app
     from portal.extensions import db
 
-    # No CSRF, rate limits or form-fill delay: the test client signs in and posts straight away.
+    # No CSRF, rate limits or form-fill delay: the test client signs in and posts straight away. No page cache
+    # either: these are the queries of a page rendered (a page served from the cache costs one, its version).
     app = create_app("development", SQLALCHEMY_DATABASE_URI=normalize_database_url(url), WTF_CSRF_ENABLED=False,
-                     RATELIMIT_ENABLED=False, SPAM_MIN_FILL_SECONDS=0)
+                     RATELIMIT_ENABLED=False, SPAM_MIN_FILL_SECONDS=0, PAGE_CACHE_ENABLED=False)
     statements: list[str] = []
 
     def _count(conn, cursor, statement, *args) -> None:
