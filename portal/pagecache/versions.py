@@ -76,4 +76,4 @@ def current_token() -> str | None:
     # A plain statement on a pooled connection, outside the ORM session: on a cached page this is the only
     # query, and the session's setup would cost more than the query itself.
     with db.engine.connect() as conn:
-        return conn.exec_driver_sql(_READ_TOKEN).scalar()
+        return conn.execution_options(read_only=True).exec_driver_sql(_READ_TOKEN).scalar()
