@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.core.models import utcnow
@@ -82,6 +83,15 @@ def request_connection(actor: User, other: User, message: str = "") -> Connectio
     """Ask another person to connect, with a short message; held unseen while the actor has not contributed."""
     message = clean_text(message, "message", max_len=MESSAGE_MAX, multiline=True)
     _check_can_ask(actor, other)
+    try:
+        return _request(actor, other, message)
+    except IntegrityError:
+        # The other person asked at the same moment and their row won: asking again finds it and answers it.
+        db.session.rollback()
+        return _request(actor, other, message)
+
+
+def _request(actor: User, other: User, message: str) -> Connection:
     row = _locked_pair(actor, other)
     if row is not None and (answered := _answer_existing(actor, other, row)) is not None:
         db.session.commit()
@@ -171,6 +181,10 @@ def block_person(actor: User, other: User) -> None:
         raise _refuse("You can't block yourself.")
     if db.session.get(Block, (actor.id, other.id)) is None:
         db.session.add(Block(blocker_id=actor.id, blocked_id=other.id))
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same block sent twice at once: the first one stands
+            db.session.rollback()
     row = _locked_pair(actor, other)
     if row is not None and row.status != S.WITHDRAWN.value:
         row.status, row.accepted_at = S.WITHDRAWN.value, None

@@ -82,7 +82,16 @@ def request_connection(user_id: int):
 @bp.post("/connections/<int:connection_id>/accept")
 @login_required
 def accept(connection_id: int):
-    return _act(lambda: services.accept_connection(_me(), connection_id), "Accepted.", url_for(".connections"))
+    try:
+        row = services.accept_connection(_me(), connection_id)
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(" ".join(exc.errors.values()), "error")
+        return _back(url_for(".connections"))
+    other = row.requester if row.addressee_id == current_user.id else row.addressee
+    flash(f"Accepted: you are now connected with {other.display_name}." if row.is_accepted else
+          f"Accepted. You will be connected once {other.display_name} accepts too.", "success")
+    return _back(url_for(".connections"))
 
 
 @bp.post("/connections/<int:connection_id>/decline")

@@ -69,7 +69,7 @@ def test_find_a_person_connect_accept_and_exchange_cards(app, page):
     expect(request).to_contain_text("Happy to test the map cache with my class.")
     _shot(page, "connections")
     request.get_by_role("button", name="Accept").click()
-    expect(page.get_by_text("Accepted.")).to_be_visible()
+    expect(page.get_by_text("Accepted: you are now connected with Ada Obi.")).to_be_visible()
     page.get_by_role("link", name="Ada Obi").first.click()
     expect(page.locator("[data-contact=phone]")).to_contain_text("+254 20 555 0101")
     expect(page.locator("[data-location]")).to_have_text("Kisumu, Kenya")

@@ -258,3 +258,18 @@ def test_network_news_shows_under_the_bell_with_a_link_to_connections(app, clien
     page = client.get("/notifications").get_data(as_text=True)
 
     assert "Ada Tester asked to connect with you" in page and 'href="/connections"' in page
+
+
+def test_accepting_an_introduction_says_who_still_has_to_accept(app, client, auth, pair):
+    with app.app_context():
+        host = make_user("designer")
+        services.introduce(host, db.session.get(User, pair.ada.id), db.session.get(User, pair.bob.id), "Meet")
+        row_id = connection_between(pair.ada.id, pair.bob.id).id
+    auth.login(pair.ada.email)
+    inbox = client.get("/connections").get_data(as_text=True)
+    assert "Introduced by" in inbox and "Meet" in inbox
+
+    page = client.post(f"/connections/{row_id}/accept", follow_redirects=True).get_data(as_text=True)
+
+    assert "You will be connected once Bob Teacher accepts too." in page
+    assert "Introduction accepted by you" in page
