@@ -49,8 +49,9 @@ def one_idea(caller: Caller, idea: Idea) -> IdeaOut:
     return idea_out(idea, caller.user, voted_idea_ids(caller.user, [idea.id]))
 
 
-def _ideas(caller: Caller, ideas: list[Idea]) -> list[IdeaOut]:
-    load_idea_details(ideas)
+def _ideas(caller: Caller, ideas: list[Idea], *, loaded: bool = False) -> list[IdeaOut]:
+    if not loaded:
+        load_idea_details(ideas)
     voted = voted_idea_ids(caller.user, [i.id for i in ideas])
     return [idea_out(i, caller.user, voted) for i in ideas]
 
@@ -60,7 +61,7 @@ def _ideas(caller: Caller, ideas: list[Idea]) -> list[IdeaOut]:
 def list_ideas(caller: Caller, query: IdeaListQuery) -> CursorPage:
     """The ideas the caller may see, with the site's filters and sorts; `q` searches like /search does."""
     page = ideas_page(query, caller.user)
-    page.items = _ideas(caller, page.items)
+    page.items = _ideas(caller, page.items, loaded=not (query.q and query.q.strip()))
     return page
 
 

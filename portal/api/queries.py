@@ -43,6 +43,7 @@ def ideas_page(query: IdeaListQuery, viewer: Any) -> CursorPage:
         return _search_page(query, viewer)
     stmt = idea_list(viewer=viewer, product_id=query.product_id, prototype_id=query.prototype_id,
                      author_id=query.author_id, tag_id=query.tag_id, sort=query.sort)
+    stmt = stmt.options(joinedload(Idea.assignee))  # the rest of what the API shows is loaded by idea_list
     if query.status_id is not None:
         stmt = stmt.where(Idea.status_id == query.status_id)
     return keyset_page(stmt, IDEA_ORDERS[query.sort], f"ideas:{query.sort}", IDEA_KEYS[query.sort], query.cursor,
