@@ -29,7 +29,7 @@ from portal.permissions import Role, can_import_ideas, require
 from portal.prototypes.models import Product, Prototype
 from portal.search.index import reindex_ideas
 from portal.triage.models import Status, Tag
-from portal.triage.statuses import initial_status
+from portal.triage.statuses import DEFAULT_STATUSES, initial_status
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2_000  # about 5 s of CPU to check and write on one core: well inside a request
@@ -128,7 +128,6 @@ class _Known:
 
     @classmethod
     def load(cls) -> _Known:
-        initial_status()  # an empty portal gets its default statuses, as its first idea would
         products = {p.name.lower(): p for p in db.session.scalars(select(Product))}
         products |= {p.slug: p for p in products.values()}
         prototypes = {(p.product_id, p.name.lower()): p for p in db.session.scalars(select(Prototype))}
@@ -137,8 +136,11 @@ class _Known:
                                   .join(Prototype, Prototype.id == Idea.prototype_id)
                                   .join(Product, Product.id == Idea.product_id))
         titles = {(product.lower(), prototype.lower(), title.lower()) for title, prototype, product in rows}
-        return cls(products=products, prototypes=prototypes,
-                   statuses={s.name.lower(): s for s in db.session.scalars(select(Status))},
+        statuses = {s.name.lower(): s for s in db.session.scalars(select(Status))}
+        # A portal without ideas has no statuses yet; the import installs the defaults (as a first idea would),
+        # and the preview, which writes nothing, checks against their names.
+        statuses = statuses or {name.lower(): Status(name=name, kind=kind) for name, _, kind, _ in DEFAULT_STATUSES}
+        return cls(products=products, prototypes=prototypes, statuses=statuses,
                    tags={t.name.lower(): t for t in db.session.scalars(select(Tag))}, titles=titles)
 
 
@@ -288,8 +290,8 @@ class _Maker:
 
     def __init__(self, actor: User):
         self.actor = actor
+        self.initial = initial_status()  # installs the default statuses into an empty portal first
         self.known = _Known.load()
-        self.initial = initial_status()
         self.authors: dict[str, User] = {}
 
     def product(self, name: str) -> Product:

@@ -38,9 +38,11 @@ PUBLIC_GET = {
      } | {"feeds." + name for name in ("changelog", "site_ideas", "idea_status", "product_changelog", "product_ideas",
                                   "prototype_ideas")}
 # Endpoints a signed-in customer must be refused (403, or 404 where the thing is hidden from them).
-TEAM_PREFIXES = ("admin.", "triage.", "idea_triage.", "moderation.")
+TEAM_PREFIXES = ("admin.", "triage.", "idea_triage.", "moderation.", "webhooks.")
 TEAM_ENDPOINTS = {"prototypes.new_product", "prototypes.edit_product", "prototypes.new_prototype",
-                  "prototypes.edit_prototype", "network.introduce"} | {"screens." + name for name in (
+                  "prototypes.edit_prototype", "network.introduce"} | {"exports." + name for name in (
+                      "ideas_csv", "template", "import_upload", "import_preview", "import_confirm")} | {
+                      "screens." + name for name in (
                       "new", "edit", "replace", "move", "delete", "new_version", "resolve_pin")}
 # Would end the session the walk runs in; tests/accounts covers them.
 SKIP = {"accounts.logout", "accounts.sign_out_everywhere"}
@@ -82,7 +84,8 @@ def _url_values(rule, world: dict) -> dict:
               "user_id": world["owner"], "tag_id": world["tag"], "status_id": world["status"], "message_id": 1,
               "token": "not-a-real-token", "name": "nothing.png", "filename": "nothing.css", "slug": "x",
               "screen_id": world["screen"], "pin_id": world["pin"], "connection_id": 1,
-              "product_id": world["product_id"], "prototype_id": world["prototype_id"], "token_id": 1}
+              "product_id": world["product_id"], "prototype_id": world["prototype_id"], "token_id": 1,
+              "endpoint_id": 1, "delivery_id": 1, "batch_id": 1}
     if "slug" in rule.arguments:
         on_prototype = "prototype" in rule.endpoint or rule.endpoint.startswith("screens.")
         values["slug"] = world["prototype"] if on_prototype else world["product"]

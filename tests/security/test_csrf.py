@@ -138,7 +138,9 @@ def _link_token(endpoint: str) -> str | None:
 
 def _arguments(rule) -> dict[str, object]:
     """Real ids and slugs from the seeded data, so each GET reaches its real page rather than a 404."""
+    from portal.exports.models import ImportBatch
     from portal.notifications.tokens import make_token
+    from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
     idea = db.session.scalar(select(Idea).where(Idea.merged_into_id.is_(None), Idea.hidden_at.is_(None))
                              .order_by(Idea.id).limit(1))
@@ -148,12 +150,27 @@ def _arguments(rule) -> dict[str, object]:
         "slug": (db.session.scalar(select(Prototype.slug).limit(1)) if rule.rule.startswith("/prototypes")
                  else db.session.scalar(select(Product.slug).limit(1))),
         "token": _link_token(rule.endpoint) or make_token(_first_id(User)),
+        "endpoint_id": _first_id(WebhookEndpoint), "delivery_id": _first_id(WebhookDelivery),
+        "batch_id": _first_id(ImportBatch),
     }
     for name in rule.arguments:
         if name not in values and name.endswith("_id"):
             table = db.metadata.tables.get(name[:-3])
             values[name] = (db.session.scalar(select(func.min(table.c.id))) if table is not None else None) or 1
     return {name: values[name] for name in rule.arguments}
+
+
+def _webhook_and_import_rows(admin: User) -> None:
+    """An endpoint with a delivery and an uploaded import, so their pages are walked for real (the demo has none)."""
+    from portal.exports.models import ImportBatch
+    from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint(url="https://hooks.example.com/in", events="idea.created", secret="whsec_test")
+    db.session.add(endpoint)
+    db.session.flush()
+    db.session.add(WebhookDelivery(uid="evt_test", endpoint_id=endpoint.id, event="idea.created", payload="{}"))
+    db.session.add(ImportBatch(actor_id=admin.id, filename="ideas.csv", content="title\nAn imported idea\n"))
+    db.session.commit()
 
 
 def _row_counts() -> dict[str, int]:
@@ -167,6 +184,7 @@ def test_no_get_route_changes_anything_for_a_signed_in_admin(app, client, auth):
     with app.app_context():
         seed_demo()
         admin = db.session.scalar(select(User).where(User.role == "admin").limit(1))
+        _webhook_and_import_rows(admin)
         auth.login(admin.email, "demo-password")
         paths = [(rule.endpoint, app.url_map.bind("localhost").build(rule.endpoint, _arguments(rule)))
                  for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ())]
