@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from portal.core.forms import Form
 
-
-class ImportForm(Form):
+class ImportForm(FlaskForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")],
                      description="UTF-8, with a header row naming the columns (see the template).")

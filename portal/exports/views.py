@@ -60,9 +60,10 @@ def template():
 
 
 def _import_page(form: ImportForm):
-    return render_template("exports/import.html", form=form, batches=importer.recent_batches(),
+    page = render_template("exports/import.html", form=form, batches=importer.recent_batches(),
                            max_rows=importer.MAX_ROWS, max_mb=importer.MAX_BYTES // (1024 * 1024),
                            columns=importer.TEMPLATE_COLUMNS)
+    return page, 422 if form.errors or form.form_errors else 200
 
 
 @bp.route("/admin/import", methods=["GET", "POST"])

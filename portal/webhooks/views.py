@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from portal.core.forms import attempt
 from portal.core.pagination import paginate, parse_page
@@ -18,6 +19,11 @@ from portal.webhooks.signing import SIGNATURE_HEADER
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 PER_PAGE = 30
+
+
+def _status(form: FlaskForm) -> int:
+    """A form sent back with its problems is a refused submission: 422, the input kept on the page."""
+    return 422 if form.errors or form.form_errors else 200
 
 
 @bp.before_request
@@ -56,7 +62,7 @@ def create():
             events=form.events.data or []))):
         flash("Endpoint added. Copy its signing secret below into your receiver.", "success")
         return redirect(url_for(".show", endpoint_id=endpoint.id, reveal=1))
-    return render_template("webhooks/form.html", form=form, endpoint=None)
+    return render_template("webhooks/form.html", form=form, endpoint=None), _status(form)
 
 
 @bp.route("/<int:endpoint_id>/edit", methods=["GET", "POST"])
@@ -70,7 +76,7 @@ def edit(endpoint_id: int):
             events=form.events.data or [])):
         flash("Endpoint saved.", "success")
         return redirect(url_for(".show", endpoint_id=endpoint.id))
-    return render_template("webhooks/form.html", form=form, endpoint=endpoint)
+    return render_template("webhooks/form.html", form=form, endpoint=endpoint), _status(form)
 
 
 @bp.get("/<int:endpoint_id>")
