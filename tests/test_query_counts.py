@@ -62,7 +62,7 @@ OVER_BUDGET = {
     ("/prototypes/{prototype}", True): 13,
     # pins on screens, carried ideas, helpful marks (issues 8 and 10), on top of the signed-in person's vote,
     # follow and unread count
-    ("/ideas/{idea}/{slug}", True): 13,
+    ("/ideas/{idea}/{slug}", True): 14,
     # which of the shown ideas have pins on screens (issue 10)
     ("/products/{product}/roadmap", True): 11,
 }

@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from portal.core.text import parse_id
@@ -48,10 +48,11 @@ def _panel_forms(idea: Idea, panel: dict[str, Any], given: dict[str, Any]) -> di
 
 def visible_idea_or_404(idea_id: int) -> Idea:
     """The idea, or 404 when it does not exist or the current viewer may not see it (hidden, held)."""
-    # Everything the page's header shows, in the same query.
+    # Everything the page's header shows, in the same query; tags in a second one (SQLite plans a join to the
+    # tag table's link rows as a scan of all of them).
     idea = db.session.get(Idea, idea_id, options=[joinedload(Idea.product), joinedload(Idea.prototype),
                                                   joinedload(Idea.author), joinedload(Idea.status),
-                                                  joinedload(Idea.tags)])
+                                                  selectinload(Idea.tags)])
     if idea is None or not can_view_idea(current_user, idea):
         abort(404)
     return idea
