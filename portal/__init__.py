@@ -86,9 +86,9 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
+    from portal.admin.views import bp as admin
     from portal.api.settings import pages as api_pages
     from portal.api.views import bp as api
-    from portal.admin.views import bp as admin
     from portal.core.views import bp as core
     from portal.exports.views import bp as exports
     from portal.feeds.views import bp as feeds
@@ -110,6 +110,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.webhooks.views import bp as webhooks
 
     for blueprint in (core, accounts, admin, prototypes, ideas, triage, idea_triage, moderation, roadmap,
-                      feeds, seo, search, notifications, mentions, api, api_pages, webhooks, exports, screens, invitations,
-                      reputation, people, network):
+                      feeds, seo, search, notifications, mentions, api, api_pages, webhooks, exports, screens,
+                      invitations, reputation, people, network):
         app.register_blueprint(blueprint)
