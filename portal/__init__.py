@@ -102,8 +102,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.prototypes.views import bp as prototypes
     from portal.reputation.views import bp as reputation
     from portal.roadmap.views import bp as roadmap
-    from portal.search.views import bp as search
     from portal.screens.views import bp as screens
+    from portal.search.views import bp as search
     from portal.seo.views import bp as seo
     from portal.triage.idea_actions import bp as idea_triage
     from portal.triage.views import bp as triage
