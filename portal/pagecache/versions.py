@@ -74,6 +74,7 @@ def track_writes(engine: Engine) -> None:
 def current_token() -> str | None:
     """The content version as of now, or None when there is none yet (no write since the tables were emptied)."""
     # A plain statement on a pooled connection, outside the ORM session: on a cached page this is the only
-    # query, and the session's setup would cost more than the query itself.
-    with db.engine.connect() as conn:
+    # query, and the session's setup would cost more than the query itself. Autocommit: PostgreSQL gets no
+    # BEGIN and ROLLBACK round trips around it.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         return conn.execution_options(read_only=True).exec_driver_sql(_READ_TOKEN).scalar()
