@@ -43,6 +43,11 @@ RULES: tuple[Rule, ...] = (
     Rule(("ideas.vote",), "RATELIMIT_VOTE"),
     Rule(("ideas.vote",), "RATELIMIT_VOTE_PER_USER", per_user=True),
     Rule(("search.search", "search.similar"), "RATELIMIT_SEARCH", methods=("GET",)),
+    # Forms that check the current password: a stolen session must not become a password-guessing oracle.
+    Rule(("accounts.password_settings", "accounts.email_settings"), "RATELIMIT_PASSWORD_CHECK", per_user=True),
+    # Forms that send an email to an address: each send is a message in someone's inbox.
+    Rule(("accounts.resend_verification", "admin.email.send_test"), "RATELIMIT_ACCOUNT_MAIL", per_user=True),
+    Rule(("notifications.unsubscribe",), "RATELIMIT_UNSUBSCRIBE"),
 )
 
 DEFAULT_RETRY_AFTER = 60

@@ -7,6 +7,7 @@ from flask_talisman import DENY, Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from portal.core.forms import register_form_status
 from portal.core.spam import register_spam_checks
 from portal.core.text import MAX_ID
 
@@ -95,3 +96,4 @@ def register_security(app: Flask) -> None:
     app.extensions["talisman"] = talisman
     app.after_request(_add_extra_headers)
     register_spam_checks(app)
+    register_form_status(app)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length
 
 from portal.accounts.services import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
-from portal.core.forms import Text
+from portal.core.forms import Form, Text
 from portal.core.spam import GuardedForm
 from portal.permissions import Role
 
@@ -32,33 +31,33 @@ class SignupForm(GuardedForm):
     next = HiddenField()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[Text(min_len=1, max_len=254)])
     password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
     remember = BooleanField("Remember me on this device")
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField("Current password", validators=[InputRequired("Enter your current password.")])
     new_password = PasswordField("New password", validators=[InputRequired("Choose a new password."),
                                                              _PASSWORD_LENGTH])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField("Email", validators=[Text(min_len=3, max_len=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField("New password", validators=[InputRequired("Choose a new password."), _PASSWORD_LENGTH],
                              description=f"At least {PASSWORD_MIN} characters.")
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(Form):
     new_email = EmailField("New email address", validators=[Text(min_len=3, max_len=254)])
     password = PasswordField("Current password", validators=[InputRequired("Enter your current password.")],
                              description="So that nobody else at this computer can move your account.")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("Role", choices=[SelectChoice(r.value, r.label) for r in Role])

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.card import LABELS
 from portal.accounts.services import NAME_MAX
-from portal.core.forms import Text
+from portal.core.forms import Form, Text
 from portal.network.models import TAG_MAX
 from portal.network.tags import TAGS_PER_KIND
 from portal.permissions import Visibility
@@ -25,7 +24,7 @@ def _visibility(field: str) -> SelectField:
                        default=Visibility.ME.value)
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField("Display name", validators=[Text(min_len=1, max_len=NAME_MAX)])
     company = StringField("Company", validators=[Text(max_len=100)])
     job_title = StringField("Job title", validators=[Text(max_len=100)])

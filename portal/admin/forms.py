@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, ColorField, DateField, Form, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, ColorField, DateField, SelectChoice, SelectField, StringField
+from wtforms import Form as QueryForm
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError as FieldError
 
-from portal.core.forms import Text
+from portal.core.forms import Form, Text
 from portal.moderation.services import REASON_MAX
 from portal.triage.models import StatusKind
 
 KIND_HELP = "Decides the roadmap column; done and closed kinds stop voting."
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     name = StringField("Name", validators=[Text(min_len=2, max_len=40)])
     color = ColorField("Colour", default="#64748b")
     # The service checks the kind, with a clearer message than WTForms' "Not a valid choice".
@@ -22,20 +22,20 @@ class StatusForm(FlaskForm):
                        description=KIND_HELP)
 
 
-class TagForm(FlaskForm):
+class TagForm(Form):
     name = StringField("Name", validators=[Text(min_len=1, max_len=40)])
     color = ColorField("Colour", default="#2454d6")
     internal = BooleanField("Internal", description="Only the team sees internal tags.")
 
 
-class BanForm(FlaskForm):
+class BanForm(Form):
     reason = StringField("Reason", validators=[Text(min_len=3, max_len=REASON_MAX)],
                          description="Kept in the audit log.")
     hide_content = BooleanField("Also hide their ideas and comments",
                                 description="Lifting the ban brings them back.")
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     hold_first_posts = BooleanField(
         "Hold first posts of new accounts for approval",
         description="A new customer's first idea and first comment wait in the triage queue until the team "
@@ -50,7 +50,7 @@ BAD_DATE = "Enter a date like 2026-11-22 (year-month-day)."
 NOT_LISTED = "Choose one of the listed options."
 
 
-class AuditFilterForm(Form):
+class AuditFilterForm(QueryForm):
     """Filters for the audit log, read from the query string (a GET form: nothing to protect with CSRF)."""
 
     actor = SelectField("Actor", default="", invalid_choice_message=NOT_LISTED)
@@ -84,5 +84,5 @@ class AuditFilterForm(Form):
                 "since": ok.get("since"), "until": ok.get("until")}
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     direction = SelectField("Direction", choices=[SelectChoice("up", "Up"), SelectChoice("down", "Down")])

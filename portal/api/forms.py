@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.api.models import Scope
 from portal.api.tokens import NAME_MAX
-from portal.core.forms import Text
+from portal.core.forms import Form, Text
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField("Name", validators=[Text(min_len=1, max_len=NAME_MAX)],
                        description="What it is for, e.g. “Support desk sync”, so you know which one to revoke.")
     scopes = SelectMultipleField(

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, Response, current_app, g
-from flask_wtf import FlaskForm
+from flask import Flask, current_app
 from itsdangerous import BadSignature, Signer
 from markupsafe import Markup, escape
 from wtforms import HiddenField, StringField
 from wtforms.widgets import HiddenInput
+
+from portal.core.forms import Form, mark_rejected
 
 HONEYPOT = "website_url"
 SHOWN_AT = "form_shown"
@@ -77,7 +78,7 @@ def spam_problem(honeypot: str | None, stamp: str | None) -> str | None:
     return None
 
 
-class GuardedForm(FlaskForm):
+class GuardedForm(Form):
     """A public form with the honeypot and the fill-time check."""
 
     website_url = StringField(widget=HoneypotInput())
@@ -90,17 +91,9 @@ class GuardedForm(FlaskForm):
             return valid
         self.form_errors.append(problem)
         self.form_shown.data = shown_stamp()  # the person who sends it again is timed afresh
-        g.spam_refused = True
+        mark_rejected()
         return False
-
-
-def _refused_status(response: Response) -> Response:
-    # The views re-render a refused form as they would any invalid one; this says it was refused (422).
-    if g.get("spam_refused") and response.status_code == 200:
-        response.status_code = 422
-    return response
 
 
 def register_spam_checks(app: Flask) -> None:
     app.jinja_env.globals["spam_fields"] = spam_fields
-    app.after_request(_refused_status)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, TextAreaField
 
 from portal.accounts.forms import SignupForm
-from portal.core.forms import Text
+from portal.core.forms import Form, Text
 from portal.invitations.models import NOTE_MAX
 from portal.invitations.services import MAX_AT_ONCE
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     emails = TextAreaField("Email addresses", validators=[Text(min_len=3, max_len=3000, multiline=True)],
                            description=f"Up to {MAX_AT_ONCE}, separated by commas or on separate lines.")
     note = TextAreaField("A personal note", validators=[Text(max_len=NOTE_MAX, multiline=True)],

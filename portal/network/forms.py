@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
-from portal.core.forms import Text
+from portal.core.forms import Form, Text
 from portal.network.models import MESSAGE_MAX, NOTE_MAX
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     message = TextAreaField("A short message (optional)", validators=[Text(max_len=MESSAGE_MAX, multiline=True)],
                             description="Say why you'd like to connect: what you have in common, what you could do "
                                         "together.")
     next = HiddenField()
 
 
-class IntroductionForm(FlaskForm):
+class IntroductionForm(Form):
     first = StringField("Introduce", validators=[Text(min_len=1, max_len=300)],
                         description="A profile link (…/people/12) or a display name.")
     second = StringField("To", validators=[Text(min_len=1, max_len=300)],

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import request
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectChoice
 
-from portal.core.forms import Text
+from portal.core.forms import Form, Text
 from portal.notifications.models import Delivery, Event
 
 DELIVERY_CHOICES = [SelectChoice(d.value, d.label) for d in Delivery]
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     auto_follow = BooleanField("Follow ideas automatically when I post, vote or comment",
                                description="You can always follow or unfollow an idea from its page.")
 
@@ -45,5 +44,5 @@ def preferences_form(events: Iterable[Event], current: dict[Event, Delivery], au
     return _Form(auto_follow=auto_follow)
 
 
-class TestEmailForm(FlaskForm):
+class TestEmailForm(Form):
     to_address = EmailField("Send to", validators=[Text(min_len=3, max_len=254)])

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
-from portal.core.forms import Text
+from portal.core.forms import Form, Text
 from portal.prototypes.models import Stage
 from portal.prototypes.services import DESCRIPTION_MAX
 
 _SLUG_HELP = "The address part, e.g. mesh-network. Leave empty to make one from the name."
 
 
-class ProductForm(FlaskForm):
+class ProductForm(Form):
     name = StringField("Name", validators=[Text(min_len=2, max_len=80)])
     slug = StringField("Address", validators=[Text(max_len=80)], description=_SLUG_HELP)
     tagline = StringField("Tagline", validators=[Text(max_len=160)], description="One line under the name.")
@@ -21,7 +20,7 @@ class ProductForm(FlaskForm):
                                 description="Markdown is supported.")
 
 
-class PrototypeForm(FlaskForm):
+class PrototypeForm(Form):
     name = StringField("Name", validators=[Text(min_len=2, max_len=80)])
     slug = StringField("Address", validators=[Text(max_len=80)], description=_SLUG_HELP)
     version_label = StringField("Version", validators=[Text(max_len=40)], description="For example v0.3 or B2.")

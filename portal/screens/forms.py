@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.core.forms import Text
+from portal.core.forms import Form, Text
 from portal.core.spam import GuardedForm
 from portal.errors import ValidationError
 from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN
@@ -32,7 +31,7 @@ MODES = [SelectChoice("new", "Post a new idea here"), SelectChoice("existing", "
          SelectChoice("comment", "Comment on an idea about this spot")]
 
 
-class ScreenForm(FlaskForm):
+class ScreenForm(Form):
     image = FileField("Image", validators=[FileRequired("Choose an image of the screen."), *_IMAGE],
                       description="A screenshot, or a photo or render of the hardware. PNG, JPEG or WebP, up to 5 MB.")
     caption = StringField("Caption", validators=[Text(max_len=CAPTION_MAX)],
@@ -40,17 +39,17 @@ class ScreenForm(FlaskForm):
     team_only = BooleanField("Only the team sees this screen (a draft)")
 
 
-class ScreenEditForm(FlaskForm):
+class ScreenEditForm(Form):
     caption = StringField("Caption", validators=[Text(max_len=CAPTION_MAX)])
     team_only = BooleanField("Only the team sees this screen (a draft)")
 
 
-class ReplaceForm(FlaskForm):
+class ReplaceForm(Form):
     image = FileField("New image", validators=[FileRequired("Choose the new image."), *_IMAGE],
                       description="Pins stay where they are and are flagged, so they can be moved to the new image.")
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     """A spot or rectangle in percent of the image, as people read and type it."""
 
     x = StringField("Across %", description="0 is the left edge, 100 the right edge.")
@@ -101,11 +100,11 @@ class PinForm(GuardedForm, PositionForm):
             raise ValueError("Write the comment.")
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     version = SelectField("Addressed in", choices=[], validate_choice=True)
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     name = StringField("Name", validators=[Text(min_len=2, max_len=80)])
     version_label = StringField("Version", validators=[Text(min_len=1, max_len=40)],
                                 description="What tells this version apart, e.g. pilot v2.")

@@ -1,10 +1,15 @@
-"""/sitemap.xml, /robots.txt and the noindex signals every response carries while the admins ask for them."""
+"""/sitemap.xml, /robots.txt, /.well-known/security.txt, and the noindex signals every response carries while
+the admins ask for them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, url_for
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, current_app, g, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
+from portal.core.models import utcnow
+from portal.core.urls import external_url
 from portal.extensions import db
 from portal.moderation.services import search_engines_blocked
 from portal.seo.queries import sitemap_urls
@@ -54,3 +59,17 @@ def sitemap():
     if blocked():
         abort(404)
     return Response(build_sitemap(sitemap_urls()), mimetype="application/xml")
+
+
+@bp.get("/.well-known/security.txt")
+def security_txt():
+    """RFC 9116: whom to tell about a vulnerability. Without SECURITY_CONTACT there is no file rather than a guess."""
+    contact = current_app.config.get("SECURITY_CONTACT", "").strip()
+    if not contact:
+        abort(404)
+    if "@" in contact and ":" not in contact:
+        contact = f"mailto:{contact}"
+    expires = (utcnow() + timedelta(days=180)).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = (f"Contact: {contact}\nExpires: {expires}\nPreferred-Languages: en\n"
+            f"Canonical: {external_url('seo.security_txt')}\n")
+    return Response(body, mimetype="text/plain")

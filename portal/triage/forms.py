@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, SelectChoice, SelectField, TextAreaField
 
-from portal.core.forms import Text
+from portal.core.forms import Form, Text
 from portal.core.text import parse_id
 from portal.triage.inbox import MAX_BULK, UNASSIGNED, InboxChoices
 from portal.triage.statuses import NOTE_MAX
@@ -34,7 +33,7 @@ def _pick(items: list[Any], raw: str | None) -> Any:
     return next((item for item in items if str(item.id) == raw), None)
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """Apply a status (with a note), a tag and/or an assignee to the ticked rows, or to every row of the page."""
 
     ideas = IdListField("Select")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import Optional
 
-from portal.core.forms import Text
+from portal.core.forms import Form, Text
 from portal.webhooks.models import WebhookEvent
 from portal.webhooks.services import DESCRIPTION_MAX
 
@@ -16,7 +15,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class EndpointForm(FlaskForm):
+class EndpointForm(Form):
     url = StringField("Payload URL", validators=[Text(min_len=1, max_len=2000)],
                       description="We POST JSON here, signed with the endpoint's secret. https:// is best.")
     description = StringField("Description", validators=[Optional(), Text(max_len=DESCRIPTION_MAX)],
@@ -26,7 +25,7 @@ class EndpointForm(FlaskForm):
                              validate_choice=False, default=[e.value for e in WebhookEvent])
 
 
-class PrivateAddressesForm(FlaskForm):
+class PrivateAddressesForm(Form):
     allow_private = BooleanField(
         "Allow endpoints on loopback and private networks",
         description="Off, URLs that resolve to 127.0.0.1, 10.x, 192.168.x and similar are refused, when saved "

@@ -40,7 +40,7 @@ def test_failed_sign_ins_at_the_same_moment_all_count(app):
     def fail(i: int) -> None:
         response = app.test_client().post("/login", data={"email": f"guess{i % 3}@example.com",
                                                           "password": "wrong-password"})
-        assert response.status_code == 200
+        assert response.status_code == 422
 
     assert _run_threads(fail, 12) == []
     with app.app_context():

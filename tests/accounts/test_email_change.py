@@ -55,7 +55,7 @@ def test_asking_needs_the_current_password(app, client, auth, user):
 
     response = _ask(client, password="not-my-password")
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "That is not your current password." in response.get_data(as_text=True)
     assert mails(app) == []
 

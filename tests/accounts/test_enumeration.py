@@ -31,7 +31,7 @@ def test_sign_in_answers_an_unknown_email_exactly_as_a_wrong_password(app, clien
     unknown_email = _login_page(client, UNKNOWN, "not-the-password")
 
     assert wrong_password == unknown_email
-    assert wrong_password[0] == 200
+    assert wrong_password[0] == 422
     assert "That email and password don&#39;t match an account." in wrong_password[1]
 
 
@@ -96,7 +96,7 @@ def test_sign_up_still_explains_bad_input_beside_the_field(confirming, client):
 
     for email in (KNOWN, "ada@example.com"):
         response = client.post("/signup", data={**SIGNUP, "email": email, "password": "short"})
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert "Use between 8 and 200 characters." in response.get_data(as_text=True)
     assert mails(confirming) == []
 

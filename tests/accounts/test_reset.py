@@ -126,7 +126,7 @@ def test_a_too_short_password_is_explained_and_the_link_still_works(app, client,
 
     response = client.post(path, data={"password": "short"})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Use between 8 and 200 characters." in response.get_data(as_text=True)
     assert client.post(path, data={"password": NEW}).status_code == 302
 

@@ -24,7 +24,7 @@ def _try(client, email: str, password: str = WRONG, address: str = OFFICE, **hea
 def _fail(client, email: str, times: int, address: str = OFFICE) -> None:
     for _ in range(times):
         response = _try(client, email, address=address)
-        assert response.status_code == 200, "refused before the threshold"
+        assert response.status_code == 422, "refused before the threshold"
         assert b"don&#39;t match an account" in response.data
 
 

@@ -110,7 +110,7 @@ def test_signing_up_creates_a_customer_signs_them_in_and_welcomes_them(app, clie
 def test_sign_up_with_a_short_password_keeps_the_email_and_name(app, client):
     response = client.post("/signup", data={**SIGNUP, "password": "short"})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = read(response)
     assert page.errors == {"password": "Use between 8 and 200 characters."}
     assert page.values["email"] == "ada@example.com"
@@ -141,7 +141,7 @@ def test_sign_up_with_a_short_password_keeps_the_email_and_name(app, client):
 def test_sign_up_explains_bad_input_beside_the_field_and_keeps_the_rest(app, client, field, value, message):
     response = client.post("/signup", data={**SIGNUP, field: value})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = read(response)
     assert message in page.errors[field]
     for other in ("email", "display_name"):
@@ -160,7 +160,7 @@ def test_sign_up_explains_bad_input_beside_the_field_and_keeps_the_rest(app, cli
 def test_sign_up_with_invalid_utf8_explains_instead_of_crashing(app, client, body, field, message):
     response = client.post("/signup", data=body, content_type=FORM)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in read(response).errors[field]
     assert user_count(app) == 0
 
@@ -171,7 +171,7 @@ def test_sign_up_with_a_taken_email_in_other_case_is_refused(app, client):
 
     response = client.post("/signup", data={**SIGNUP, "email": "ADA@Example.com"})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = read(response)
     assert "already exists" in page.errors["email"]
     assert page.values["display_name"] == "Ada Lovelace"
@@ -244,7 +244,7 @@ def test_a_wrong_email_or_password_gets_one_message_and_keeps_the_email(app, cli
 
     response = client.post("/login", data={"email": email, "password": password})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = read(response)
     assert page.form_errors == ["That email and password don't match an account."]
     assert page.values["email"] == email
@@ -261,7 +261,7 @@ def test_a_wrong_email_or_password_gets_one_message_and_keeps_the_email(app, cli
 def test_sign_in_explains_missing_or_bad_input(app, client, data, field, message):
     response = client.post("/login", data=data)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in read(response).errors[field]
 
 
@@ -276,7 +276,7 @@ def test_sign_in_with_invalid_utf8_never_crashes(app, client, body):
 
     response = client.post("/login", data=body, content_type=FORM)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = read(response)
     assert page.errors or page.form_errors
 
@@ -360,7 +360,7 @@ def test_profile_problems_show_beside_the_field_and_keep_the_rest(app, client, a
 
     response = client.post("/settings/profile", data={**PROFILE, field: value})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = read(response)
     assert message in page.errors[field]
     for other in ("display_name", "company", "job_title", "bio", "website"):
@@ -455,7 +455,7 @@ def test_changing_the_password_makes_the_new_one_work(app, client, auth):
     assert response.status_code == 302
     assert "Your password is changed." in client.get("/settings/password").get_data(as_text=True)
     auth.logout()
-    assert auth.login(user, PASSWORD).status_code == 200
+    assert auth.login(user, PASSWORD).status_code == 422
     assert auth.login(user, "a brand new secret").status_code == 302
 
 
@@ -476,7 +476,7 @@ def test_password_problems_show_beside_the_field(app, client, auth, data, field,
 
     response = client.post("/settings/password", data=data)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in read(response).errors[field]
     auth.logout()
     assert auth.login(user, PASSWORD).status_code == 302  # the old password still works
@@ -490,7 +490,7 @@ def test_a_new_password_with_invalid_utf8_is_refused(app, client, auth):
     body = f"current_password={PASSWORD}&new_password=%FF%FEabcdefgh".encode()
     response = client.post("/settings/password", data=body, content_type=FORM)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "cannot be used" in read(response).errors["new_password"]
 
 

@@ -159,7 +159,7 @@ def test_posting_to_a_closed_prototype_is_refused(app, client, auth, world):
     response = client.post("/ideas/new", data={"prototype": world["closed"].slug, "title": "Sneaky idea",
                                                "body": "Let me in"})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     form = read_form(response)
     assert "not open for feedback" in form.errors["prototype"]
     assert form.values["title"] == "Sneaky idea"
@@ -194,7 +194,7 @@ def test_bad_idea_input_is_explained_and_the_rest_is_kept(app, client, auth, wor
 
     response = client.post("/ideas/new", data={**data, field: value})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     form = read_form(response)
     assert message in form.errors[field]
     for other in ("title", "body"):
@@ -216,7 +216,7 @@ def test_an_idea_with_invalid_utf8_is_explained_instead_of_crashing(app, client,
     response = client.post("/ideas/new", data=body.replace(b"SLUG", world["prototype"].slug.encode()),
                            content_type=FORM)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert read_form(response).errors[field]
     assert idea_count(app) == 0
 
@@ -256,7 +256,7 @@ def test_editing_an_idea_with_bad_input_keeps_what_was_typed(app, client, auth):
 
     response = client.post(f"/ideas/{idea.id}/edit", data={"title": "no", "body": "Body typed just now"})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     form = read_form(response)
     assert "at least 4 characters" in form.errors["title"]
     assert form.values["body"] == "Body typed just now"
@@ -569,7 +569,7 @@ def test_editing_a_comment_with_bad_input_keeps_the_text(client, auth, app, disc
 
     response = client.post(f"/comments/{comment.id}/edit", data={"body": "x" * 5001})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     form = read_form(response)
     assert "5,000 characters or fewer" in form.errors["body"]
     assert form.values["body"] == "x" * 5001

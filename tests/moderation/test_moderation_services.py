@@ -418,7 +418,7 @@ def test_a_banned_account_cannot_sign_in(app, client, auth):
 
     response = auth.login(customer)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert b"suspended" in response.data
     with client.session_transaction() as session:
         assert "_user_id" not in session

@@ -37,7 +37,7 @@ def test_sign_in_attempts_from_one_address_are_limited_with_a_friendly_page(app,
     client = limited.test_client()
     for n in range(3):
         response = client.post("/login", data={"email": f"nobody{n}@example.org", "password": "wrong-password"})
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert response.headers["X-RateLimit-Limit"] == "3"
 
     response = client.post("/login", data={"email": "nobody9@example.org", "password": "wrong-password"})
@@ -58,7 +58,7 @@ def test_another_address_has_its_own_sign_in_allowance(make_app):
     client.post("/login", data=data, environ_base={"REMOTE_ADDR": "198.51.100.1"})
 
     assert client.post("/login", data=data, environ_base={"REMOTE_ADDR": "198.51.100.1"}).status_code == 429
-    assert client.post("/login", data=data, environ_base={"REMOTE_ADDR": "198.51.100.2"}).status_code == 200
+    assert client.post("/login", data=data, environ_base={"REMOTE_ADDR": "198.51.100.2"}).status_code == 422
 
 
 def test_sign_ups_are_limited(make_app):
@@ -163,7 +163,7 @@ def test_the_shared_test_app_has_limits_off(app, client):
     assert app.config["RATELIMIT_ENABLED"] is False
     # An empty password is refused by the form before any hashing, which keeps this quick.
     assert {client.post("/login", data={"email": "x@example.org", "password": ""}).status_code
-            for _ in range(11)} == {200}
+            for _ in range(11)} == {422}
 
 
 def test_every_anonymous_accounts_form_is_limited(app):
@@ -189,6 +189,43 @@ def test_password_reset_requests_are_limited(make_app):
 
     _assert_limited_page(client.post("/password/forgot", data={"email": "someone@example.org"}))
 
+
+
+def test_current_password_checks_are_limited_per_account(app, make_app):
+    """A stolen session cannot guess the account's password through the settings forms."""
+    with app.app_context():
+        person = make_user()
+    client = _limited(make_app, RATELIMIT_PASSWORD_CHECK="2 per minute").test_client()
+    _login(client, person)
+    wrong = {"current_password": "not-the-password", "new_password": "a-new-long-password"}
+    email_change = {"new_email": "new@example.org", "password": "nope"}
+    for _ in range(2):
+        assert client.post("/settings/password", data=wrong).status_code == 422
+        assert client.post("/settings/email", data=email_change).status_code == 422
+
+    _assert_limited_page(client.post("/settings/password", data=wrong))
+    _assert_limited_page(client.post("/settings/email", data=email_change))
+    assert client.get("/settings/password").status_code == 200  # showing the form is not limited
+
+
+def test_emails_sent_on_request_are_limited_per_account(app, make_app):
+    with app.app_context():
+        person = make_user(verified=False)
+    client = _limited(make_app, RATELIMIT_ACCOUNT_MAIL="1 per minute").test_client()
+    _login(client, person)
+    assert client.post("/verify-email/resend").status_code == 302
+
+    _assert_limited_page(client.post("/verify-email/resend"))
+
+
+def test_unsubscribe_posts_are_limited_per_address(make_app):
+    client = _limited(make_app, RATELIMIT_UNSUBSCRIBE="2 per minute").test_client()
+    for _ in range(2):
+        assert client.post("/unsubscribe/forged-token").status_code != 429
+
+    _assert_limited_page(client.post("/unsubscribe/forged-token"))
+    assert {"accounts.password_settings", "accounts.email_settings", "accounts.resend_verification",
+            "admin.email.send_test", "notifications.unsubscribe"} <= limited_endpoints(make_app())
 
 # 429 from other code ------------------------------------------------------------------------------------------
 
@@ -258,7 +295,7 @@ def test_two_app_instances_share_one_limit_through_redis(make_app):
     first, second = _limited(make_app, **settings), _limited(make_app, **settings)
     data = {"email": "nobody@example.org", "password": ""}  # refused by the form at once: no hashing to wait for
     try:
-        assert first.test_client().post("/login", data=data).status_code == 200
+        assert first.test_client().post("/login", data=data).status_code == 422
         assert first.test_client().post("/login", data=data).status_code == 200
         assert second.test_client().post("/login", data=data).status_code == 200
 

@@ -132,7 +132,7 @@ def designer_and_prototype(app, auth):
 def test_an_html_file_named_png_is_refused_with_a_message(app, client, designer_and_prototype):
     response = _upload(client, designer_and_prototype, HTML, "innocent.png")
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "not a readable PNG, JPEG or WebP image" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Prototype.cover_image).where(Prototype.id == designer_and_prototype.id)) \
@@ -153,7 +153,7 @@ def test_a_file_between_the_cover_limit_and_the_request_cap_gets_a_polite_form_e
                                                                                     designer_and_prototype):
     response = _upload(client, designer_and_prototype, _png() + b"\0" * MAX_BYTES, "large.png")
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Cover images can be at most 5 MB." in response.get_data(as_text=True)
 
 

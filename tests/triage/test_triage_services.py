@@ -365,7 +365,7 @@ def test_a_contact_cannot_log_in_over_http(app, client):
 
     response = client.post("/login", data={"email": "caller@example.com", "password": "!"})
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     with client.session_transaction() as session:
         assert "_user_id" not in session
 
