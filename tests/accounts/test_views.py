@@ -381,7 +381,7 @@ def test_profile_with_invalid_utf8_explains_instead_of_crashing(app, client, aut
 
     response = client.post("/settings/profile", data=body, content_type=FORM)
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "invalid UTF-8" in read(response).errors[field]
 
 

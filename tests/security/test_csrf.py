@@ -210,4 +210,5 @@ def test_no_get_route_changes_anything_for_a_signed_in_admin(app, client, auth):
         assert _row_counts() == before
     assert writes == [], f"GET requests wrote to the database: {writes}"
     assert statuses["ideas.show"] in (200, 301) and statuses["triage.inbox"] == 200
-    assert sum(1 for s in statuses.values() if s == 200) >= len(statuses) - 6  # nearly all reached a real page
+    not_pages = {endpoint: status for endpoint, status in statuses.items() if status != 200}
+    assert len(not_pages) <= 12, f"nearly every GET should reach a real page: {not_pages}"
