@@ -20,7 +20,8 @@ from bench.databases import flask
 from bench.server import canonical_path, gunicorn, request, sign_in
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1/postgres"
-DATABASE = "portal_two_servers"
+# A name of its own per run: CI runs the SQLite and PostgreSQL suites side by side, and both reach this test.
+DATABASE = f"portal_two_servers_{secrets.token_hex(4)}"
 DATABASE_URL = f"postgresql://postgres@127.0.0.1/{DATABASE}"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SEARCHES_PER_MINUTE = 5
