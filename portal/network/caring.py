@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Vote
 from portal.network.models import Block, Connection, ConnectionStatus
 from portal.permissions import Role
+from portal.reputation.queries import listed_people
 
 SHOWN = 6
 # The newest voters and commenters are enough to choose six from, however popular the idea.
@@ -40,7 +41,8 @@ def _engaged(idea: Idea):
 
 def others_who_care(viewer: Any, idea: Idea, limit: int = SHOWN) -> list[Fellow]:
     """Up to `limit` people who took part in the idea, in one query: people the viewer is not connected with
-    first, then people in another role (a customer and the team working on it), then the most engaged."""
+    first, then people in another role (a customer and the team working on it), then the most engaged.
+    Only people the directory lists appear: not banned, not contact-only, not out of the directory."""
     if not getattr(viewer, "is_authenticated", False):
         return []
     engaged = _engaged(idea)
@@ -57,6 +59,6 @@ def others_who_care(viewer: Any, idea: Idea, limit: int = SHOWN) -> list[Fellow]
     is_connected = case((connected, 1), else_=0)
     rows = db.session.execute(
         select(User, weight, is_connected).join(engaged, engaged.c.uid == User.id)
-        .where(User.id != me, User.banned_at.is_(None), User.is_contact.is_(False), ~blocked)
+        .where(User.id != me, listed_people(), ~blocked)
         .group_by(User.id).order_by(is_connected, other_role.desc(), weight.desc(), User.id).limit(limit))
     return [Fellow(user=user, commented=total >= 3, connected=bool(conn)) for user, total, conn in rows]
