@@ -1,7 +1,7 @@
-"""Importing ideas from CSV: read and check every row first (the preview), then write them all in one transaction.
+"""Importing ideas from CSV: read and check every row first (the preview), then write them (portal.exports.progress).
 
-The file is kept in an ImportBatch between the two steps, and read again on confirmation, so the import acts on
-the portal as it is then (a status renamed meanwhile turns into a row error, not a crash).
+The file is kept in an ImportBatch between the two steps, and read again on confirmation and for each chunk, so
+the import acts on the portal as it is then (a status renamed meanwhile turns into a row error, not a crash).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from sqlalchemy import func, select, update
 
 from portal.accounts.models import User
 from portal.accounts.services import normalize_email
-from portal.audit.services import record
 from portal.core.models import utcnow
 from portal.core.text import slugify, text_problem
 from portal.errors import NotFound, ValidationError
@@ -32,7 +31,7 @@ from portal.triage.models import Status, Tag
 from portal.triage.statuses import DEFAULT_STATUSES, initial_status
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2_000  # about 5 s of CPU to check and write on one core: well inside a request
+MAX_ROWS = 2_000  # about 5 s of CPU to check and write on one core, written in chunks (portal.exports.progress)
 TEMPLATE_COLUMNS = ["title", "description", "product", "prototype", "status", "tags", "author_email", "author",
                     "created_at"]
 NAME_MAX = 80
@@ -66,6 +65,7 @@ class Preview:
     new_prototypes: set[str] = field(default_factory=set)
     new_tags: set[str] = field(default_factory=set)
     new_contacts: set[str] = field(default_factory=set)
+    more: bool = False  # a window read stopped with ready rows still to come
 
     @property
     def ready(self) -> list[PlannedIdea]:
@@ -227,8 +227,19 @@ def _row(line: int, cells: dict[str, str], known: _Known, preview: Preview, seen
     return row
 
 
-def read_csv(text: str) -> Preview:
-    """Check every row against the portal as it is now; nothing is written."""
+def _skipped_key(cells: dict[str, str], known: _Known) -> tuple[str, str, str]:
+    """A row already behind an import's progress is not checked again, but its title still counts as seen."""
+    products = {p.id: p for p in known.products.values()}
+    only = next(iter(products.values())).name if len(products) == 1 else ""
+    return ((cells.get("product", "").strip() or only).lower(), cells.get("prototype", "").strip().lower(),
+            " ".join(cells.get("title", "").split()).lower())
+
+
+def read_csv(text: str, *, after_line: int = 0, limit: int | None = None) -> Preview:
+    """Check every row against the portal as it is now; nothing is written.
+
+    An import in chunks reads a window: rows up to `after_line` are skipped, and reading stops once `limit` rows
+    are ready (`more` then says whether any ready row follows)."""
     preview = Preview(rows=[])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -240,21 +251,34 @@ def read_csv(text: str) -> Preview:
         preview.problems.append("The first row must name the columns, with at least “title” (download the "
                                 "template to see them all).")
         return preview
-    known, seen = _Known.load(), set()
+    _read_rows(reader, header, preview, after_line, limit)
+    if not preview.rows and not preview.problems and not after_line:
+        preview.problems.append("The file has no ideas under its header row.")
+    return preview
+
+
+def _read_rows(reader, header: list[str], preview: Preview, after_line: int, limit: int | None) -> None:
+    known, seen, count, ready = _Known.load(), set(), 0, 0
     try:
         for number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
-            if len(preview.rows) >= MAX_ROWS:
+            count += 1
+            if count > MAX_ROWS:
                 preview.problems.append(f"The file has more than {MAX_ROWS:,} ideas; split it into smaller files.")
                 break
             cells = {name: _unneutralise(value) for name, value in zip(header, values, strict=False)}
-            preview.rows.append(_row(number, cells, known, preview, seen))
+            if number <= after_line:
+                seen.add(_skipped_key(cells, known))
+                continue
+            row = _row(number, cells, known, preview, seen)
+            if not row.errors and limit is not None and ready == limit:
+                preview.more = True
+                break
+            ready += not row.errors
+            preview.rows.append(row)
     except csv.Error as exc:
         preview.problems.append(f"The file is not valid CSV near line {reader.line_num}: {exc}.")
-    if not preview.rows and not preview.problems:
-        preview.problems.append("The file has no ideas under its header row.")
-    return preview
 
 
 def upload(actor: User, filename: str, data: bytes) -> ImportBatch:
@@ -283,9 +307,9 @@ def get_batch(actor: User, batch_id: int) -> ImportBatch:
     return batch
 
 
-# --- the import itself: one transaction ---------------------------------------------------------------------
+# --- writing rows: each chunk of an import in one transaction -----------------------------------------------
 
-class _Maker:
+class Maker:
     """Finds or makes products, prototypes, tags and contact accounts as rows need them, within the transaction."""
 
     def __init__(self, actor: User):
@@ -347,7 +371,7 @@ class _Maker:
         return slug
 
 
-def _idea(maker: _Maker, row: PlannedIdea) -> Idea:
+def _idea(maker: Maker, row: PlannedIdea) -> Idea:
     """The row as an Idea, not yet flushed: the ideas of a file go to the database in one batched INSERT."""
     product = maker.product(row.product)
     prototype = maker.prototype(product, row.prototype)
@@ -360,7 +384,7 @@ def _idea(maker: _Maker, row: PlannedIdea) -> Idea:
     return idea
 
 
-def _write_all(maker: _Maker, rows: list[PlannedIdea]) -> None:
+def write_rows(maker: Maker, rows: list[PlannedIdea]) -> None:
     """Ideas, each with its author's vote as a posted idea has, the prototypes' counts and the search index."""
     ideas = [_idea(maker, row) for row in rows]
     db.session.flush()
@@ -370,26 +394,6 @@ def _write_all(maker: _Maker, rows: list[PlannedIdea]) -> None:
                            .values(idea_count=Prototype.idea_count + count))
     db.session.flush()
     reindex_ideas(i.id for i in ideas)
-
-
-def import_batch(actor: User, batch: ImportBatch) -> int:
-    """Write every row without errors, all in one transaction; answer how many ideas were created."""
-    require(can_import_ideas(actor))
-    locked = db.session.scalar(select(ImportBatch).where(ImportBatch.id == batch.id).with_for_update()
-                               .execution_options(populate_existing=True))
-    if locked is None or locked.status == "imported":
-        db.session.rollback()
-        raise ValidationError({"file": "This file was imported already."})
-    preview = read_csv(locked.content)
-    if preview.problems or not preview.ready:
-        db.session.rollback()
-        raise ValidationError({"file": " ".join(preview.problems) or "No row of this file can be imported."})
-    _write_all(_Maker(actor), preview.ready)
-    locked.status, locked.imported_at, locked.created_count = "imported", utcnow(), len(preview.ready)
-    record(actor, "ideas.import", locked, f"{len(preview.ready)} ideas from {locked.filename}",
-           after={"created": len(preview.ready), "skipped": len(preview.with_errors)})
-    db.session.commit()
-    return len(preview.ready)
 
 
 def recent_batches(limit: int = 10) -> list[ImportBatch]:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.core.forms import attempt
 from portal.core.models import utcnow
-from portal.errors import ValidationError
-from portal.exports import importer
+from portal.errors import ValidationError, wants_json
+from portal.exports import importer, progress
 from portal.exports.forms import ImportForm
 from portal.exports.ideas_csv import export_ideas
+from portal.exports.models import ImportBatch
 from portal.exports.personal import personal_data
 from portal.permissions import can_export_ideas, can_export_own_data, can_import_ideas, require
 from portal.triage.inbox import inbox_choices, parse_filters
@@ -84,8 +85,16 @@ def import_upload():
 @login_required
 def import_preview(batch_id: int):
     batch = importer.get_batch(current_user, batch_id)
+    if batch.status == "importing":
+        return render_template("exports/progress.html", batch=batch, chunk=progress.CHUNK_ROWS)
     preview = importer.read_csv(batch.content) if batch.status == "previewed" else None
     return render_template("exports/preview.html", batch=batch, preview=preview, shown=PREVIEW_ROWS)
+
+
+def _imported(batch: ImportBatch) -> None:
+    if batch.status == "imported":
+        created = batch.created_count
+        flash(f"Imported {created:,} idea{'s' if created != 1 else ''}.", "success")
 
 
 @bp.post("/admin/import/<int:batch_id>")
@@ -93,9 +102,35 @@ def import_preview(batch_id: int):
 def import_confirm(batch_id: int):
     batch = importer.get_batch(current_user, batch_id)
     try:
-        created = importer.import_batch(current_user, batch)
+        progress.start_import(current_user, batch)
     except ValidationError as exc:
         flash(" ".join(exc.errors.values()), "error")
     else:
-        flash(f"Imported {created:,} idea{'s' if created != 1 else ''}.", "success")
+        _imported(batch)
     return redirect(url_for(".import_preview", batch_id=batch_id))
+
+
+@bp.post("/admin/import/<int:batch_id>/next")
+@login_required
+def import_next(batch_id: int):
+    """The next chunk: JSON for the progress page's script, a redirect back to the page without it."""
+    batch = importer.get_batch(current_user, batch_id)
+    try:
+        progress.continue_import(current_user, batch)
+    except ValidationError as exc:
+        if wants_json():
+            return jsonify(progress.status(batch) | {"error": " ".join(exc.errors.values())}), 422
+        flash(" ".join(exc.errors.values()), "error")
+    else:
+        if wants_json():
+            return jsonify(progress.status(batch))
+        _imported(batch)
+    return redirect(url_for(".import_preview", batch_id=batch_id))
+
+
+@bp.get("/admin/import/<int:batch_id>/status.json")
+@login_required
+def import_status(batch_id: int):
+    response = jsonify(progress.status(importer.get_batch(current_user, batch_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
