@@ -35,6 +35,7 @@ from portal.permissions import (
     require,
 )
 from portal.prototypes.models import Prototype
+from portal.reputation.totals import refresh_inviter_of, refresh_totals
 from portal.search.index import index_new_comment, reindex_idea
 from portal.triage.statuses import initial_status
 from portal.webhooks import events as webhooks
@@ -82,6 +83,7 @@ def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "", *
     if not idea.pending_approval:  # a held idea is announced when the team approves it
         events.idea_posted(actor, idea, mentioned=mentions.ids)
         release_held_requests(actor)
+        refresh_inviter_of(actor.id)  # an invitee's first post earns the inviter points
         webhooks.idea_created(idea)
     reindex_idea(idea.id)
     if commit:
@@ -177,6 +179,7 @@ def cast_vote(actor: User, idea: Idea) -> int:
         count = _bump(idea.id, votes=1, trending=trending_weight(now))
         auto_follow(actor, idea.id)
         webhooks.vote_changed(actor, idea, added=True)
+        refresh_totals([actor.id])  # votes on others' ideas earn a little reputation
     count = _current_votes(idea.id) if count is None else count
     db.session.commit()
     return count
@@ -194,6 +197,7 @@ def remove_vote(actor: User, idea: Idea) -> int:
             removed = removed.replace(tzinfo=UTC)
         count = _bump(idea.id, votes=-1, trending=-trending_weight(removed))
         webhooks.vote_changed(actor, idea, added=False)
+        refresh_totals([actor.id])
     count = _current_votes(idea.id) if removed is None else count
     db.session.commit()
     return count
@@ -235,6 +239,7 @@ def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = Non
         _bump(idea.id, comments=1, trending=trending_weight(now))
         events.comment_posted(actor, idea, comment, mentioned=mentions.ids)
         release_held_requests(actor)
+        refresh_inviter_of(actor.id)  # an invitee's first post earns the inviter points
         webhooks.comment_created(idea, comment)
         index_new_comment(idea.id, body_html)  # a held comment is not searchable until approved
     if commit:

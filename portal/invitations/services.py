@@ -21,6 +21,8 @@ from portal.errors import ValidationError
 from portal.extensions import db
 from portal.invitations.models import NOTE_MAX, Invitation
 from portal.invitations.tokens import MAX_AGE_DAYS, InvalidInvitation, make_token, read_token
+from portal.network.events import tell
+from portal.notifications.models import Event
 from portal.notifications.outbox import enqueue
 from portal.permissions import can_invite, email_verification_required, require
 from portal.prototypes.models import Prototype
@@ -150,6 +152,9 @@ def join(token: str, email: str | None, display_name: str | None, password: str 
         user.email_verified_at = utcnow()
     db.session.flush()
     _claim(invitation, user)
+    if invitation.inviter is not None:
+        prototype_name = invitation.prototype.name if invitation.prototype else ""
+        tell(Event.INVITEE_JOINED, invitation.inviter, actor=user, about=prototype_name)
     if confirm_by_mail:
         account_mail.send_verification(user)
     try:

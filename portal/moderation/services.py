@@ -18,6 +18,7 @@ from portal.notifications import events
 from portal.notifications.mentions import stored_mention_ids
 from portal.pagecache import remember
 from portal.permissions import Role, can_ban, can_manage_settings, can_moderate, has_trusted_standing, require
+from portal.reputation.totals import refresh_inviter_of
 from portal.search.index import reindex_author, reindex_idea
 from portal.webhooks import events as webhooks
 
@@ -152,6 +153,7 @@ def approve_idea(actor: User, idea: Idea) -> None:
         record(actor, "idea.approve", idea, idea.title)
         events.idea_posted(idea.author, idea, mentioned=stored_mention_ids(idea.body, idea))
         release_held_requests(idea.author)
+        refresh_inviter_of(idea.author_id)
         webhooks.idea_created(idea)
     reindex_idea(idea.id)
     db.session.commit()
@@ -167,6 +169,7 @@ def approve_comment(actor: User, comment: Comment) -> None:
             idea = db.session.get(Idea, comment.idea_id)
             events.comment_posted(comment.author, idea, comment, mentioned=stored_mention_ids(comment.body, idea))
             release_held_requests(comment.author)
+            refresh_inviter_of(comment.author_id)
             webhooks.comment_created(idea, comment)
         record(actor, "comment.approve", comment, comment.body[:120])
     reindex_idea(comment.idea_id)

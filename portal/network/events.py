@@ -22,6 +22,6 @@ def tell(event: Event, person: User, *, actor: User | None, about: str = "", exc
                                 about=one_line(about, 200), excerpt=excerpt, delivery=delivery.value))
     if delivery is Delivery.INSTANT:
         title = headline(event, actor=actor.display_name if actor else None, title="", about=about)
-        enqueue(person, event.value, title, "notification", unsubscribe_event=event, event=event, headline=title,
-                excerpt=excerpt, link=external_url("network.connections"), idea=None,
-                site=current_app.config["SITE_NAME"])
+        enqueue(person, event.value, title, event.email_template, unsubscribe_event=event, event=event,
+                headline=title, excerpt=excerpt, link=external_url(event.people_page), idea=None, actor=actor,
+                about=about, site=current_app.config["SITE_NAME"])

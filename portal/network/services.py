@@ -19,6 +19,7 @@ from portal.network.models import MESSAGE_MAX, NOTE_MAX, Block, Connection, Conn
 from portal.network.queries import connection_between, is_blocked_either_way
 from portal.notifications.models import Event
 from portal.permissions import can_connect, can_introduce, has_trusted_standing, is_team, require
+from portal.reputation.totals import refresh_totals
 
 DEFAULT_DAILY_CAP = 20
 S = ConnectionStatus
@@ -132,6 +133,14 @@ def _accept(actor: User, row: Connection) -> None:
     db.session.flush()
     other = db.session.get(User, row.other_id(actor.id))
     tell(Event.CONNECTION_ACCEPTED, other, actor=actor)
+    _refresh_host(row)
+
+
+def _refresh_host(row: Connection) -> None:
+    """An introduction both accepted earns its host points; one that ends takes them back."""
+    if row.introduction_id is not None:
+        introduction = db.session.get(Introduction, row.introduction_id)
+        refresh_totals([introduction.host_id if introduction else None])
 
 
 def accept_connection(actor: User, connection_id: int) -> Connection:
@@ -172,6 +181,7 @@ def disconnect(actor: User, other: User) -> None:
     if row is None or not row.is_accepted:
         raise _refuse(f"You are not connected with {other.display_name}.")
     row.status, row.accepted_at = S.WITHDRAWN.value, None
+    _refresh_host(row)
     db.session.commit()
 
 
@@ -188,6 +198,7 @@ def block_person(actor: User, other: User) -> None:
     row = _locked_pair(actor, other)
     if row is not None and row.status != S.WITHDRAWN.value:
         row.status, row.accepted_at = S.WITHDRAWN.value, None
+        _refresh_host(row)
     db.session.commit()
 
 

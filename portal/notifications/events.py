@@ -38,7 +38,7 @@ def note_link(note: Notification) -> str:
     if note.idea is not None:
         return idea_link(note.idea, note.comment_id)
     if note.event in {e.value for e in Event if e.about_people}:
-        return external_url("network.connections")
+        return external_url(Event(note.event).people_page)
     return ""
 
 
@@ -72,7 +72,7 @@ def notify(event: Event, user_ids: Iterable[int], *, actor: User | None, idea: I
 def _email(person: User, event: Event, actor: User | None, idea: Idea, comment: Comment | None, about: str,
            excerpt: str) -> None:
     title = headline(event, actor=actor.display_name if actor else None, title=idea.title, about=about)
-    enqueue(person, event.value, title, "notification", unsubscribe_event=event, event=event, headline=title,
+    enqueue(person, event.value, title, event.email_template, unsubscribe_event=event, event=event, headline=title,
             excerpt=excerpt, link=idea_link(idea, comment.id if comment else None), idea=idea,
             site=current_app.config["SITE_NAME"])
 
@@ -118,6 +118,16 @@ def status_changed(actor: User, idea: Idea, status_name: str, note_html: str) ->
 
 def idea_merged(actor: User, duplicate: Idea, original: Idea) -> None:
     notify(Event.MERGED, follower_ids(duplicate.id), actor=actor, idea=duplicate, about=original.title)
+
+
+def comment_marked_helpful(actor: User, idea: Idea, comment: Comment) -> None:
+    """The comment's author hears that the idea's author or the team found it helpful, once per comment."""
+    told = db.session.scalar(select(Notification.id).where(
+        Notification.user_id == comment.author_id, Notification.comment_id == comment.id,
+        Notification.event == Event.COMMENT_HELPFUL.value).limit(1))
+    if told is None:  # unmarking and marking again is not news twice
+        notify(Event.COMMENT_HELPFUL, [comment.author_id], actor=actor, idea=idea, comment=comment,
+               excerpt=_excerpt(comment.body_html))
 
 
 def internal_note_added(actor: User, idea: Idea, note_html: str, mentioned: Iterable[int] = ()) -> None:

@@ -26,6 +26,8 @@ class Event(enum.StrEnum):
     CONNECTION_REQUEST = "connection_request"
     CONNECTION_ACCEPTED = "connection_accepted"
     INTRODUCTION = "introduction"
+    INVITEE_JOINED = "invitee_joined"
+    COMMENT_HELPFUL = "comment_helpful"
 
     @property
     def label(self) -> str:
@@ -38,7 +40,17 @@ class Event(enum.StrEnum):
     @property
     def about_people(self) -> bool:
         """About the person's network rather than an idea: links to their connections page."""
-        return self in (Event.CONNECTION_REQUEST, Event.CONNECTION_ACCEPTED, Event.INTRODUCTION)
+        return self in (Event.CONNECTION_REQUEST, Event.CONNECTION_ACCEPTED, Event.INTRODUCTION, Event.INVITEE_JOINED)
+
+    @property
+    def people_page(self) -> str:
+        """The endpoint news about the person's network leads to."""
+        return "invitations.index" if self is Event.INVITEE_JOINED else "network.connections"
+
+    @property
+    def email_template(self) -> str:
+        """The template under templates/emails/ an instant email for this event is written with."""
+        return EMAIL_TEMPLATES.get(self, "notification")
 
 
 EVENT_LABELS = {
@@ -52,6 +64,12 @@ EVENT_LABELS = {
     Event.CONNECTION_REQUEST: "Someone asks to connect with me",
     Event.CONNECTION_ACCEPTED: "Someone accepts my connection request",
     Event.INTRODUCTION: "A team member introduces me to someone",
+    Event.INVITEE_JOINED: "Someone joins through my invitation",
+    Event.COMMENT_HELPFUL: "My comment is marked helpful",
+}
+EMAIL_TEMPLATES = {
+    Event.INVITEE_JOINED: "notifications/invitee_joined",
+    Event.COMMENT_HELPFUL: "notifications/comment_helpful",
 }
 
 
@@ -65,8 +83,10 @@ class Delivery(enum.StrEnum):
         return {"instant": "Email right away", "digest": "In the daily digest", "off": "No email"}[self.value]
 
 
-# Comments on followed ideas can be many, so they wait for the digest unless a person asks otherwise.
-DEFAULT_DELIVERY = {event: Delivery.INSTANT for event in Event} | {Event.COMMENT: Delivery.DIGEST}
+# Comments on followed ideas can be many, so they wait for the digest unless a person asks otherwise; thanks
+# for a helpful comment is good news that asks for nothing, so it waits for the digest too.
+DEFAULT_DELIVERY = {event: Delivery.INSTANT for event in Event} | {Event.COMMENT: Delivery.DIGEST,
+                                                                   Event.COMMENT_HELPFUL: Delivery.DIGEST}
 
 
 class Follow(db.Model):

@@ -94,7 +94,7 @@ def present(note: Notification, viewer: User) -> Item:
 def _about_people(note: Notification, event: Event) -> Item:
     actor = note.actor.display_name if note.actor is not None else None
     return Item(note=note, headline=headline(event, actor=actor, title="", about=note.about), excerpt=note.excerpt,
-                idea=None, comment_id=None, link=url_for("network.connections"))
+                idea=None, comment_id=None, link=url_for(event.people_page))
 
 
 @dataclass(frozen=True)

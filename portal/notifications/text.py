@@ -17,6 +17,8 @@ _HEADLINES = {
     Event.CONNECTION_REQUEST: "{actor} asked to connect with you",
     Event.CONNECTION_ACCEPTED: "{actor} accepted your connection request",
     Event.INTRODUCTION: "{actor} introduced you to {about}",
+    Event.INVITEE_JOINED: "{actor} joined through your invitation",
+    Event.COMMENT_HELPFUL: "{actor} marked your comment on “{title}” helpful",
 }
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 

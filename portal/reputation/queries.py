@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User
@@ -18,7 +18,7 @@ from portal.network.models import Connection, ConnectionStatus, Introduction
 from portal.people.models import DirectoryExit
 from portal.prototypes.models import Prototype
 from portal.reputation.models import HelpfulMark, ReputationTotal
-from portal.reputation.scoring import Breakdown, badges, score
+from portal.reputation.scoring import RULES, Breakdown, badges, score
 from portal.triage.models import Status, StatusChange
 
 Counts = dict[str, int]
@@ -31,6 +31,8 @@ class Scope:
     user_ids: tuple[int, ...] | None = None
     product_id: int | None = None
     since: datetime | None = None
+    # One person named by an SQL expression (a bound id, or a column of an enclosing query).
+    person: ColumnElement[int] | None = None
 
 
 def _visible_idea(idea: type[Idea] | Idea = Idea) -> ColumnElement[bool]:
@@ -98,6 +100,8 @@ def _votes(scope: Scope) -> Select:
 def _scoped(stmt: Select, user_col: ColumnElement, scope: Scope, product_col: ColumnElement | None) -> Select:
     if scope.user_ids is not None:
         stmt = stmt.where(user_col.in_(scope.user_ids))
+    if scope.person is not None:
+        stmt = stmt.where(user_col == scope.person)
     if scope.product_id is not None and product_col is not None:
         stmt = stmt.where(product_col == scope.product_id)
     return stmt.where(user_col.is_not(None)).group_by(user_col)
@@ -116,6 +120,19 @@ def counts_by_user(scope: Scope = Scope()) -> dict[int, Counts]:
         for user_id, count in db.session.execute(build(scope)):
             counts[user_id][key] = count
     return dict(counts)
+
+
+def points_expression(person: ColumnElement[int]) -> ColumnElement[int]:
+    """One person's total as a single SQL expression: the formula of `score`, one counting subquery per rule."""
+    total: ColumnElement[int] | None = None
+    for rule in RULES:
+        counted = (_COUNTERS[rule.key](Scope(person=person)).group_by(None)
+                   .with_only_columns(func.count(), maintain_column_froms=True).scalar_subquery())
+        line = counted * rule.points
+        if rule.cap:
+            line = case((line > rule.cap, rule.cap), else_=line)
+        total = line if total is None else total + line
+    return total
 
 
 def first_answers(user_id: int) -> int:

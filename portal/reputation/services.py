@@ -1,4 +1,4 @@
-"""Marking comments helpful, and keeping the cached reputation totals in step with the records."""
+"""Marking comments helpful, and rebuilding the cached reputation totals from the records."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from portal.accounts.models import User
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea
+from portal.notifications import events
 from portal.permissions import can_mark_helpful, require
 from portal.reputation.models import HelpfulMark, ReputationTotal
-from portal.reputation.queries import Scope, counts_by_user
+from portal.reputation.queries import counts_by_user
 from portal.reputation.scoring import score
+from portal.reputation.totals import refresh_totals
 
 
 def set_helpful(actor: User, comment: Comment, helpful: bool) -> bool:
@@ -36,6 +38,8 @@ def set_helpful(actor: User, comment: Comment, helpful: bool) -> bool:
     except IntegrityError:  # someone else marked it at the same moment: it is marked, as asked
         db.session.rollback()
         return True
+    if helpful:
+        events.comment_marked_helpful(actor, idea, comment)
     refresh_totals([comment.author_id])
     db.session.commit()
     return helpful
@@ -55,17 +59,6 @@ def _upsert(values: list[dict]) -> None:
     db.session.execute(stmt.on_conflict_do_update(
         index_elements=[table.c.user_id],
         set_={"points": stmt.excluded.points, "computed_at": stmt.excluded.computed_at}))
-
-
-def refresh_totals(user_ids: Iterable[int]) -> None:
-    """Recount some people's cached totals from the records, inside the caller's transaction."""
-    ids = tuple(sorted(set(user_ids)))
-    if not ids:
-        return
-    counts = counts_by_user(Scope(user_ids=ids))
-    now = utcnow()
-    _upsert([{"user_id": user_id, "points": score(counts.get(user_id, {})).total, "computed_at": now}
-             for user_id in ids])
 
 
 def recompute_all(batch: int = 500) -> int:

@@ -18,6 +18,7 @@ from portal.markup import render_markdown
 from portal.notifications import events
 from portal.permissions import can_manage_statuses, can_set_status, require
 from portal.prototypes.models import Prototype
+from portal.reputation.totals import refresh_totals
 from portal.triage.models import Status, StatusChange, StatusKind
 from portal.webhooks import events as webhooks
 
@@ -95,6 +96,7 @@ def set_status(actor: User, idea: Idea, status: Status, note: str = "", shipped_
     record(actor, "idea.status", idea, f"{idea.title} → {status.name}", before=before,
            after={"status": status.name, "note": note, "shipped_in": shipped_in.name if shipped_in else None})
     webhooks.idea_status_changed(actor, idea, change)  # merges too: their move to Duplicate is a real one
+    refresh_totals([idea.author_id])  # shipping (or un-shipping) an idea moves its author's reputation
     if notify:
         moved = change.from_status_id != change.to_status_id
         events.status_changed(actor, idea, status.name if moved else "", change.note_html)

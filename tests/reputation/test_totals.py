@@ -1,0 +1,125 @@
+"""The cached totals /people sorts by stay exact: every change that moves points recounts them at once."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.ideas import services as idea_services
+from portal.ideas.models import Comment, Idea
+from portal.invitations import services as invitations
+from portal.invitations.tokens import make_token
+from portal.moderation.services import approve_comment, set_hold_first_posts
+from portal.network import services as network
+from portal.network.queries import connection_between
+from portal.reputation import services
+from portal.reputation.models import ReputationTotal
+from portal.reputation.queries import counts_by_user
+from portal.reputation.scoring import score
+from portal.reputation.totals import refresh_totals
+from portal.triage.statuses import initial_status, set_status, status_by_name
+from tests.factories import PASSWORD, make_comment, make_idea, make_user
+
+
+def _cached() -> dict[int, int]:
+    db.session.expire_all()
+    return {row.user_id: row.points for row in db.session.scalars(select(ReputationTotal))}
+
+
+def _assert_exact() -> None:
+    """Every person's cached total equals what a full recompute (`flask reputation recompute`) stores."""
+    recomputed = {user_id: score(c).total for user_id, c in counts_by_user().items()}
+    cached = _cached()
+    for user_id in db.session.scalars(select(User.id)):
+        assert cached.get(user_id, 0) == recomputed.get(user_id, 0), f"user {user_id}"
+
+
+def _points(user: User) -> int:
+    return _cached().get(user.id, 0)
+
+
+def test_voting_and_unvoting_keep_the_voters_total_exact(ctx):
+    voter, idea = make_user(), make_idea()
+    idea_services.cast_vote(voter, db.session.get(Idea, idea.id))
+    assert _points(voter) == 1
+    _assert_exact()
+    idea_services.remove_vote(voter, db.session.get(Idea, idea.id))
+    assert _points(voter) == 0
+    _assert_exact()
+
+
+def test_shipping_and_unshipping_an_idea_keep_its_authors_total_exact(ctx):
+    author, designer = make_user(), make_user(role="designer")
+    idea = make_idea(author)
+    initial_status()
+    set_status(designer, db.session.get(Idea, idea.id), status_by_name("Shipped"))
+    assert _points(author) == 10
+    _assert_exact()
+    set_status(designer, db.session.get(Idea, idea.id), initial_status())
+    assert _points(author) == 0
+    _assert_exact()
+
+
+def test_helpful_marks_keep_the_commenters_total_exact(ctx):
+    author, helper = make_user(), make_user()
+    comment = make_comment(helper, make_idea(author))
+    services.set_helpful(author, db.session.get(Comment, comment.id), True)
+    assert _points(helper) == 5
+    _assert_exact()
+    services.set_helpful(author, db.session.get(Comment, comment.id), False)
+    assert _points(helper) == 0
+    _assert_exact()
+
+
+def test_an_introduction_both_accept_keeps_the_hosts_total_exact_and_ending_it_takes_the_points_back(ctx):
+    host, ada, bob = make_user(role="designer"), make_user(), make_user()
+    make_idea(author=ada)
+    network.introduce(host, ada, bob, "You both asked for offline maps: meet")
+    row_id = connection_between(ada.id, bob.id).id
+    network.accept_connection(db.session.get(User, ada.id), row_id)
+    assert _points(host) == 0  # one of two has accepted
+    network.accept_connection(db.session.get(User, bob.id), row_id)
+    assert _points(host) == 5
+    _assert_exact()
+    network.disconnect(db.session.get(User, ada.id), db.session.get(User, bob.id))
+    assert _points(host) == 0
+    _assert_exact()
+
+
+def _join_through_invitation(inviter: User, email: str) -> User:
+    invitation = invitations.send_invitations(inviter, email, "Come and help")[0]
+    joined = invitations.join(make_token(invitation.id, invitation.email), email, "New Person", PASSWORD)
+    return db.session.get(User, joined.user.id)
+
+
+def test_an_invitees_first_idea_or_comment_keeps_the_inviters_total_exact(ctx):
+    inviter, other_inviter = make_user(), make_user()
+    invitee = _join_through_invitation(inviter, "newcomer@example.org")
+    assert _points(inviter) == 0  # joining alone earns nothing
+    idea_services.submit_idea(invitee, make_idea().prototype, "Longer battery life please")
+    assert _points(inviter) == 5
+    _assert_exact()
+    commenter = _join_through_invitation(other_inviter, "commenter@example.org")
+    make_comment(commenter, make_idea())
+    assert _points(other_inviter) == 5
+    _assert_exact()
+
+
+def test_an_invitees_held_comment_counts_when_the_team_approves_it(ctx):
+    admin, inviter, idea = make_user(role="admin"), make_user(), make_idea()
+    set_hold_first_posts(admin, True)
+    invitee = _join_through_invitation(inviter, "held@example.org")
+    comment = make_comment(invitee, idea)
+    assert _points(inviter) == 0  # held: not a contribution yet
+    approve_comment(admin, db.session.get(Comment, comment.id))
+    assert _points(inviter) == 5
+    _assert_exact()
+
+
+def test_refreshing_costs_one_statement_per_person(ctx, count_queries):
+    people = [make_user() for _ in range(3)]
+    with count_queries() as statements:
+        refresh_totals([p.id for p in people] + [people[0].id, None])
+    assert len(statements) == 3
+    _assert_exact()
