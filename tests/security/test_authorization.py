@@ -41,7 +41,8 @@ PUBLIC_GET = {
 TEAM_PREFIXES = ("admin.", "triage.", "idea_triage.", "moderation.", "webhooks.")
 TEAM_ENDPOINTS = {"prototypes.new_product", "prototypes.edit_product", "prototypes.new_prototype",
                   "prototypes.edit_prototype", "network.introduce"} | {"exports." + name for name in (
-                      "ideas_csv", "template", "import_upload", "import_preview", "import_confirm")} | {
+                      "ideas_csv", "template", "import_upload", "import_preview", "import_confirm", "import_next",
+                      "import_status")} | {
                       "screens." + name for name in (
                       "new", "edit", "replace", "move", "delete", "new_version", "resolve_pin")}
 # Would end the session the walk runs in; tests/accounts covers them.
