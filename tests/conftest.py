@@ -58,13 +58,14 @@ def _empty_tables(request) -> Iterator[None]:
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        # DELETE, children first, rather than TRUNCATE: a test leaves a handful of rows, and on PostgreSQL
+        # truncating every table costs a new file per table (about 0.2-0.6 s a test) where deleting costs ~10 ms.
         with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                quoted = ", ".join(f'"{t}"' for t in tables)
-                conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(text(f'DELETE FROM "{table}"'))
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+            if conn.dialect.name == "postgresql":  # what TRUNCATE ... RESTART IDENTITY also did: ids start at 1
+                conn.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c "
+                                  "WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace"))
 
 
 @pytest.fixture
