@@ -55,6 +55,8 @@ def test_idea_page_query_count_does_not_grow_with_comments(app, client, auth, co
 
 
 QUERY_BUDGET = 10
+# A vote also recounts the voter's cached reputation total in its transaction (one statement, issue 8).
+VOTE_BUDGET = QUERY_BUDGET + 1
 # Pages over the budget, by how much and why: the queries the features of other issues added to them. Each
 # figure is a ceiling: the page must not get any dearer (and the growth tests above hold for them too).
 OVER_BUDGET = {
@@ -136,5 +138,5 @@ def test_voting_and_commenting_stay_within_the_query_budget(app, client, auth, c
     with count_queries() as comment:
         response = client.post(f"/ideas/{idea_id}/comments", data={"body": "One more thought on batteries"})
         assert response.status_code == 302
-    assert len(_queries(vote)) <= QUERY_BUDGET, "\n".join(vote)
+    assert len(_queries(vote)) <= VOTE_BUDGET, "\n".join(vote)
     assert len(_queries(comment)) <= COMMENT_BUDGET, "\n".join(comment)

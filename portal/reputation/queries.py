@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, exists, false, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
 
 from portal.accounts.models import User
 from portal.extensions import db
@@ -122,6 +124,23 @@ def counts_by_user(scope: Scope = Scope()) -> dict[int, Counts]:
     return dict(counts)
 
 
+class least(FunctionElement):  # noqa: N801 - named as the SQL function it renders
+    """The smaller of two integers: LEAST on PostgreSQL, the two-argument min() on SQLite."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(least)
+def _least(element: least, compiler, **kw) -> str:
+    return f"least({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(least, "sqlite")
+def _least_sqlite(element: least, compiler, **kw) -> str:
+    return f"min({compiler.process(element.clauses, **kw)})"
+
+
 def points_expression(person: ColumnElement[int]) -> ColumnElement[int]:
     """One person's total as a single SQL expression: the formula of `score`, one counting subquery per rule."""
     total: ColumnElement[int] | None = None
@@ -130,7 +149,7 @@ def points_expression(person: ColumnElement[int]) -> ColumnElement[int]:
                    .with_only_columns(func.count(), maintain_column_froms=True).scalar_subquery())
         line = counted * rule.points
         if rule.cap:
-            line = case((line > rule.cap, rule.cap), else_=line)
+            line = least(line, rule.cap)
         total = line if total is None else total + line
     return total
 

@@ -16,7 +16,7 @@ from portal.network.queries import connection_between
 from portal.reputation import services
 from portal.reputation.models import ReputationTotal
 from portal.reputation.queries import counts_by_user
-from portal.reputation.scoring import score
+from portal.reputation.scoring import RULES_BY_KEY, score
 from portal.reputation.totals import refresh_totals
 from portal.triage.statuses import initial_status, set_status, status_by_name
 from tests.factories import PASSWORD, make_comment, make_idea, make_user
@@ -122,4 +122,13 @@ def test_refreshing_costs_one_statement_per_person(ctx, count_queries):
     with count_queries() as statements:
         refresh_totals([p.id for p in people] + [people[0].id, None])
     assert len(statements) == 3
+    _assert_exact()
+
+
+def test_the_vote_cap_holds_in_the_cached_total(ctx):
+    voter, prototype = make_user(), make_idea().prototype
+    for n in range(RULES_BY_KEY["votes"].cap + 2):
+        idea = idea_services.submit_idea(make_user(), prototype, f"Idea number {n} to vote on")
+        idea_services.cast_vote(voter, db.session.get(Idea, idea.id))
+    assert _points(voter) == RULES_BY_KEY["votes"].cap
     _assert_exact()
