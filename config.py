@@ -58,6 +58,8 @@ class Config:
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
     # Connection requests one person may send in any 24 hours (portal/network).
     NETWORK_DAILY_REQUEST_CAP = int(os.environ.get("NETWORK_DAILY_REQUEST_CAP", "20"))
+    # Introductions one person may ask the hosts for in any 24 hours (portal/network/asking.py).
+    NETWORK_DAILY_ASK_CAP = int(os.environ.get("NETWORK_DAILY_ASK_CAP", "5"))
     MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
     # A message claimed by a worker that died mid-send is handed to another worker after this long.
     MAIL_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("MAIL_CLAIM_TIMEOUT_SECONDS", "600"))

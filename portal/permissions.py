@@ -265,6 +265,11 @@ def can_connect(user: Any, other: Any) -> bool:
             and not getattr(other, "is_banned", False) and not getattr(other, "is_contact", False))
 
 
+def can_ask_introduction(user: Any, other: Any) -> bool:
+    """Ask the team's hosts to introduce one to someone (blocks, caps and repeats are the service's business)."""
+    return can_connect(user, other)
+
+
 def can_introduce(user: Any) -> bool:
     """Team members act as hosts and introduce two people to each other."""
     return is_team(user) and _verified(user)

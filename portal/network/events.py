@@ -13,8 +13,9 @@ from portal.notifications.preferences import deliveries
 from portal.notifications.text import headline, one_line
 
 
-def tell(event: Event, person: User, *, actor: User | None, about: str = "", excerpt: str = "") -> None:
-    """Tell one person about a network event, as their notification settings say."""
+def tell(event: Event, person: User, *, actor: User | None, about: str = "", excerpt: str = "",
+         link: str | None = None) -> None:
+    """Tell one person about a network event, as their notification settings say; `link` overrides its page."""
     if person.is_banned or person.is_contact or (actor is not None and actor.id == person.id):
         return
     delivery = deliveries([person.id])[person.id][event]
@@ -23,5 +24,5 @@ def tell(event: Event, person: User, *, actor: User | None, about: str = "", exc
     if delivery is Delivery.INSTANT:
         title = headline(event, actor=actor.display_name if actor else None, title="", about=about)
         enqueue(person, event.value, title, event.email_template, unsubscribe_event=event, event=event,
-                headline=title, excerpt=excerpt, link=external_url(event.people_page), idea=None, actor=actor,
+                headline=title, excerpt=excerpt, link=link or external_url(event.people_page), idea=None, actor=actor,
                 about=about, site=current_app.config["SITE_NAME"])

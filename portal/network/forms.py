@@ -22,3 +22,9 @@ class IntroductionForm(Form):
                          description="A profile link (…/people/12) or a display name.")
     note = TextAreaField("Your note to both", validators=[Text(min_len=1, max_len=NOTE_MAX, multiline=True)],
                          description="For example: “You both asked for offline maps. Meet!”")
+
+
+class AskIntroductionForm(Form):
+    note = TextAreaField("A note for the hosts (optional)", validators=[Text(max_len=MESSAGE_MAX, multiline=True)],
+                         description="What you would like to talk about: the hosts pass it on with the introduction.")
+    next = HiddenField()

@@ -13,11 +13,11 @@ from portal.core.text import slugify
 from portal.core.urls import safe_next
 from portal.errors import ValidationError
 from portal.extensions import db
-from portal.network import queries, services
+from portal.network import asking, queries, services
 from portal.network.caring import others_who_care
-from portal.network.forms import IntroductionForm, RequestForm
+from portal.network.forms import AskIntroductionForm, IntroductionForm, RequestForm
 from portal.network.lookup import find_person
-from portal.network.models import ConnectionStatus
+from portal.network.models import NOTE_MAX, ConnectionStatus
 from portal.network.vcard import contact_card
 from portal.permissions import can_introduce, require
 
@@ -77,6 +77,19 @@ def request_connection(user_id: int):
               "success")
         return redirect(safe_next(form.next.data, url_for("accounts.profile", user_id=person.id)))
     return render_template("network/request.html", form=form, person=person)
+
+
+@bp.route("/people/<int:user_id>/ask-introduction", methods=["GET", "POST"])
+@login_required
+def ask_introduction(user_id: int):
+    person = _person(user_id)
+    form = AskIntroductionForm(next=request.args.get("next", ""))
+    if form.validate_on_submit() and (hosts := attempt(form, lambda: asking.ask_for_introduction(
+            _me(), person, form.note.data))):
+        flash(f"Asked: {len(hosts)} team member{'s' if len(hosts) != 1 else ''} will see your request to meet "
+              f"{person.display_name}.", "success")
+        return redirect(safe_next(form.next.data, url_for("accounts.profile", user_id=person.id)))
+    return render_template("network/ask_introduction.html", form=form, person=person)
 
 
 @bp.post("/connections/<int:connection_id>/accept")
@@ -158,6 +171,7 @@ def introduce():
 
 
 def _prefill() -> dict[str, str]:
-    """?first=12&second=34 (from a profile or an idea page) fills the form with those profile links."""
-    return {name: url_for("accounts.profile", user_id=int(value))
+    """?first=12&second=34 (from a profile, an idea page or an ask) fills the form; &note= fills the note."""
+    data = {name: url_for("accounts.profile", user_id=int(value))
             for name in ("first", "second") if (value := request.args.get(name, "")).isdigit() and len(value) < 10}
+    return data | ({"note": note[:NOTE_MAX]} if (note := request.args.get("note", "")) else {})

@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.ideas.models import Comment, Idea
 from portal.markup import plain_text
 from portal.notifications.follows import follower_ids, watcher_ids
-from portal.notifications.models import Delivery, Event, Notification
+from portal.notifications.models import Delivery, Event, Notification, introduction_ask_args
 from portal.notifications.outbox import enqueue
 from portal.notifications.preferences import deliveries
 from portal.notifications.text import headline
@@ -38,7 +38,9 @@ def note_link(note: Notification) -> str:
     if note.idea is not None:
         return idea_link(note.idea, note.comment_id)
     if note.event in {e.value for e in Event if e.about_people}:
-        return external_url(Event(note.event).people_page)
+        event = Event(note.event)
+        args = introduction_ask_args(note) if event is Event.INTRODUCTION_ASKED else {}
+        return external_url(event.people_page, **args)
     return ""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
@@ -28,6 +29,7 @@ class Event(enum.StrEnum):
     INTRODUCTION = "introduction"
     INVITEE_JOINED = "invitee_joined"
     COMMENT_HELPFUL = "comment_helpful"
+    INTRODUCTION_ASKED = "introduction_asked"
 
     @property
     def label(self) -> str:
@@ -35,16 +37,19 @@ class Event(enum.StrEnum):
 
     @property
     def team_only(self) -> bool:
-        return self in (Event.NEW_IDEA, Event.INTERNAL_NOTE)
+        return self in (Event.NEW_IDEA, Event.INTERNAL_NOTE, Event.INTRODUCTION_ASKED)
 
     @property
     def about_people(self) -> bool:
         """About the person's network rather than an idea: links to their connections page."""
-        return self in (Event.CONNECTION_REQUEST, Event.CONNECTION_ACCEPTED, Event.INTRODUCTION, Event.INVITEE_JOINED)
+        return self in (Event.CONNECTION_REQUEST, Event.CONNECTION_ACCEPTED, Event.INTRODUCTION, Event.INVITEE_JOINED,
+                        Event.INTRODUCTION_ASKED)
 
     @property
     def people_page(self) -> str:
         """The endpoint news about the person's network leads to."""
+        if self is Event.INTRODUCTION_ASKED:
+            return "network.introduce"
         return "invitations.index" if self is Event.INVITEE_JOINED else "network.connections"
 
     @property
@@ -66,11 +71,27 @@ EVENT_LABELS = {
     Event.INTRODUCTION: "A team member introduces me to someone",
     Event.INVITEE_JOINED: "Someone joins through my invitation",
     Event.COMMENT_HELPFUL: "My comment is marked helpful",
+    Event.INTRODUCTION_ASKED: "Someone asks me to introduce them to a person",
 }
 EMAIL_TEMPLATES = {
     Event.INVITEE_JOINED: "notifications/invitee_joined",
     Event.COMMENT_HELPFUL: "notifications/comment_helpful",
+    Event.INTRODUCTION_ASKED: "notifications/introduction_asked",
 }
+
+
+ASKED_ABOUT = re.compile(r"\(#(\d{1,9})\)$")
+
+
+def introduction_ask_args(note: Notification) -> dict[str, str | int]:
+    """The introduction form's prefill for a host told of an ask: `about` ends with the other person's "(#id)"."""
+    match = ASKED_ABOUT.search(note.about or "")
+    args: dict[str, str | int] = {"first": note.actor_id} if note.actor_id else {}
+    if match:
+        args["second"] = int(match.group(1))
+    if note.excerpt:
+        args["note"] = note.excerpt
+    return args
 
 
 class Delivery(enum.StrEnum):

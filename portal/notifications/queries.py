@@ -13,7 +13,7 @@ from portal.accounts.models import User
 from portal.core.pagination import Page, paginate
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea
-from portal.notifications.models import Event, Follow, Notification
+from portal.notifications.models import Event, Follow, Notification, introduction_ask_args
 from portal.notifications.text import headline
 from portal.permissions import can_view_comment, can_view_idea, is_team
 
@@ -94,7 +94,11 @@ def present(note: Notification, viewer: User) -> Item:
 def _about_people(note: Notification, event: Event) -> Item:
     actor = note.actor.display_name if note.actor is not None else None
     return Item(note=note, headline=headline(event, actor=actor, title="", about=note.about), excerpt=note.excerpt,
-                idea=None, comment_id=None, link=url_for(event.people_page))
+                idea=None, comment_id=None, link=url_for(event.people_page, **_people_args(note, event)))
+
+
+def _people_args(note: Notification, event: Event) -> dict[str, str | int]:
+    return introduction_ask_args(note) if event is Event.INTRODUCTION_ASKED else {}
 
 
 @dataclass(frozen=True)

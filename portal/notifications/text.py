@@ -19,6 +19,7 @@ _HEADLINES = {
     Event.INTRODUCTION: "{actor} introduced you to {about}",
     Event.INVITEE_JOINED: "{actor} joined through your invitation",
     Event.COMMENT_HELPFUL: "{actor} marked your comment on “{title}” helpful",
+    Event.INTRODUCTION_ASKED: "{actor} asks you to introduce them to {about}",
 }
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 
