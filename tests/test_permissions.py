@@ -227,6 +227,12 @@ MATRIX: dict[str, tuple[str, Callable[[Any], bool], tuple[bool, ...]]] = {
     "ask oneself to connect": ("can_connect", lambda u: permissions.can_connect(u, u), (N, N, N, N, N)),
     "ask a banned person to connect": (
         "can_connect", lambda u: permissions.can_connect(u, _banned(_other())), (N, N, N, N, N)),
+    "ask the hosts for an introduction": (
+        "can_ask_introduction", lambda u: permissions.can_ask_introduction(u, _other()), (N, Y, Y, Y, Y)),
+    "ask for an introduction to oneself": (
+        "can_ask_introduction", lambda u: permissions.can_ask_introduction(u, u), (N, N, N, N, N)),
+    "ask for an introduction to a banned person": (
+        "can_ask_introduction", lambda u: permissions.can_ask_introduction(u, _banned(_other())), (N, N, N, N, N)),
     "introduce two people": ("can_introduce", lambda u: permissions.can_introduce(u), (N, N, Y, Y, Y)),
     "invite people by email": ("can_invite", lambda u: permissions.can_invite(u), (N, Y, Y, Y, Y)),
     "invite people before confirming one's address": (
