@@ -19,7 +19,7 @@ from portal.prototypes.models import Product
 from tests.factories import make_comment, make_idea, make_prototype, make_user
 
 JSON = {"Accept": "application/json"}
-TEAM_ONLY = {Event.NEW_IDEA, Event.INTERNAL_NOTE}
+TEAM_ONLY = {Event.NEW_IDEA, Event.INTERNAL_NOTE, Event.INTRODUCTION_ASKED}
 
 
 def _note(user, idea, actor=None, event: Event = Event.COMMENT, comment=None, excerpt: str = "Some words",
