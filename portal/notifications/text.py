@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from portal.notifications.models import Event
+from portal.notifications.models import ASKED_ABOUT, Event
 
 _HEADLINES = {
     Event.STATUS_CHANGED: "{actor} moved “{title}” to {about}",
@@ -33,4 +33,6 @@ def one_line(text: str, limit: int = 200) -> str:
 def headline(event: Event, *, actor: str | None, title: str, about: str = "") -> str:
     if event is Event.STATUS_CHANGED and not about:  # a note without a move
         return f"{actor or 'Someone'} posted an update on “{title}”"
+    if event is Event.INTRODUCTION_ASKED:  # the stored "(#id)" is for the host's link, not for reading
+        about = ASKED_ABOUT.sub("", about).rstrip()
     return _HEADLINES[event].format(actor=actor or "Someone", title=title, about=about)
