@@ -52,20 +52,27 @@ def _due(now: datetime):
     )
 
 
-def claim(worker: str, now: datetime | None = None, limit: int = BATCH) -> list[int]:
-    """Mark up to `limit` due messages as this worker's, in their own committed transaction."""
-    now = now or utcnow()
-    due = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-    due = due.limit(limit)
+def claim_rows(model, due, worker: str, now: datetime, limit: int) -> list[int]:
+    """Mark up to `limit` rows of an outbox-shaped `model` matching `due` as `worker`'s, in their own transaction.
+
+    PostgreSQL workers skip rows another worker holds; SQLite's writers already queue on BEGIN IMMEDIATE. The
+    UPDATE repeats `due`, so a row claimed meanwhile is never claimed twice."""
+    pick = select(model.id).where(due).order_by(model.next_attempt_at, model.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+        pick = pick.with_for_update(of=model, skip_locked=True)
     ids = db.session.scalars(
-        update(OutboxMessage).where(OutboxMessage.id.in_(due.scalar_subquery()), _due(now))
+        update(model).where(model.id.in_(pick.scalar_subquery()), due)
         .values(status=MessageStatus.SENDING.value, claimed_at=now, claimed_by=worker)
-        .returning(OutboxMessage.id)
+        .returning(model.id)
     ).all()
     db.session.commit()
     return sorted(ids)
+
+
+def claim(worker: str, now: datetime | None = None, limit: int = BATCH) -> list[int]:
+    """Mark up to `limit` due messages as this worker's, in their own committed transaction."""
+    now = now or utcnow()
+    return claim_rows(OutboxMessage, _due(now), worker, now, limit)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -18,7 +18,7 @@ from sqlalchemy import and_, or_, select, update
 
 from portal.core.models import utcnow
 from portal.extensions import db
-from portal.notifications.delivery import Report, worker_name
+from portal.notifications.delivery import Report, claim_rows, worker_name
 from portal.webhooks.destinations import UnsafeDestination, check_destination
 from portal.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from portal.webhooks.notices import endpoint_disabled
@@ -63,17 +63,7 @@ def _due(now: datetime):
 def claim(worker: str, now: datetime | None = None, limit: int = BATCH) -> list[int]:
     """Mark up to `limit` due deliveries of enabled endpoints as this worker's, in their own transaction."""
     now = now or utcnow()
-    due = select(WebhookDelivery.id).where(_due(now)).order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-    due = due.limit(limit)
-    if db.session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(of=WebhookDelivery, skip_locked=True)
-    ids = db.session.scalars(
-        update(WebhookDelivery).where(WebhookDelivery.id.in_(due.scalar_subquery()), _due(now))
-        .values(status=DeliveryStatus.SENDING.value, claimed_at=now, claimed_by=worker)
-        .returning(WebhookDelivery.id)
-    ).all()
-    db.session.commit()
-    return sorted(ids)
+    return claim_rows(WebhookDelivery, _due(now), worker, now, limit)
 
 
 def backoff(attempts: int) -> timedelta:
