@@ -129,6 +129,19 @@ def voting_frozen(idea: Idea) -> bool:
         or idea.hidden_at is not None
 
 
+def list_audience(user: Any) -> str:
+    """Who a viewer is for idea lists: viewers with one answer see the same ideas with the same controls.
+
+    Everything `can_view_idea`, `can_vote` and `can_see_internal` decide for a list depends only on this, except
+    that a member also sees their own ideas held for approval (the caller keys those separately).
+    """
+    if not _signed_in(user):
+        return "public"
+    if not _active(user):
+        return "banned"
+    return ("team" if is_team(user) else "member") + ("" if _verified(user) else "-unverified")
+
+
 def can_vote(user: Any, idea: Idea) -> bool:
     return _active(user) and _verified(user) and can_view_idea(user, idea) and not voting_frozen(idea)
 

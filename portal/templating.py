@@ -9,6 +9,7 @@ from flask import Flask, request, url_for
 
 from portal import permissions
 from portal.core.text import slugify
+from portal.pagecache.fragments import vote_of, vote_state
 from portal.permissions import Role
 from portal.prototypes.models import Stage
 
@@ -54,7 +55,8 @@ def here() -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(permissions.JINJA_PREDICATES)
-    app.jinja_env.globals.update(Role=Role, Stage=Stage, idea_url=idea_url, url_with=url_with, here=here)
+    app.jinja_env.globals.update(Role=Role, Stage=Stage, idea_url=idea_url, url_with=url_with, here=here,
+                             vote_of=vote_of, vote_state=vote_state)
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.filters["isoformat"] = lambda d: d.isoformat() if d else ""
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, render_template
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
@@ -14,10 +15,12 @@ from portal.core.text import parse_id
 from portal.extensions import db
 from portal.ideas.forms import CommentForm
 from portal.ideas.models import Idea
-from portal.ideas.queries import merge_candidates, merged_duplicates, timeline
+from portal.ideas.queries import merge_candidates, merged_duplicates, timeline_and_commenters
 from portal.ideas.services import has_voted
-from portal.permissions import can_comment, can_see_internal, can_view_idea
+from portal.pagecache.fragments import SLOT_CONTEXT, Fragment, fill, shared_fragment
+from portal.permissions import can_comment, can_see_internal, can_view_idea, is_team, list_audience
 from portal.prototypes.models import Prototype
+from portal.screens.queries import pins_of_idea
 from portal.triage.idea_forms import AssignForm, MergeForm, NoteForm, OnBehalfForm, ReasonForm, StatusForm, TagsForm
 from portal.triage.queries import triage_panel
 
@@ -67,6 +70,30 @@ def merged_into(idea: Idea, raw_id: str | None, viewer: Any) -> Idea | None:
     return duplicate
 
 
+def _timeline_html(idea: Idea, duplicates: list[Idea], placed: list[Any]) -> Markup:
+    """The comment threads and status changes, shared by everyone who would see them alike.
+
+    Team members, the idea's author and people who commented (even a comment held or hidden) see controls of their
+    own (edit, delete, mark helpful, moderate), so their copy is theirs alone; everyone else of one audience shares.
+    """
+    viewer = current_user
+    signed_in = viewer.is_authenticated
+    audience = list_audience(viewer)
+
+    def render() -> Fragment:
+        entries, commenters = timeline_and_commenters(idea, viewer, duplicates)
+        html = render_template("ideas/_timeline.html", idea=idea, entries=entries,
+                               placed=placed, **SLOT_CONTEXT)
+        return Fragment(html, people=sorted(commenters))
+
+    if not signed_in:
+        return fill(shared_fragment("timeline", audience, render))
+    own_audience = f"{audience}:{viewer.id}"
+    if is_team(viewer) or viewer.id == idea.author_id:
+        return fill(shared_fragment("timeline", own_audience, render))
+    return fill(shared_fragment("timeline", audience, render, own=(own_audience, lambda f: viewer.id in f.people)))
+
+
 def render_idea_page(idea: Idea, form: CommentForm | None = None, status: int = 200, **extra: Any):
     """The idea page with its timeline and, for the team, the triage panel; `extra` keeps typed input."""
     if not can_view_idea(current_user, idea):  # also when a refused form would re-render it
@@ -76,10 +103,11 @@ def render_idea_page(idea: Idea, form: CommentForm | None = None, status: int = 
     if can_see_internal(current_user):
         panel.update(_panel_forms(idea, panel, extra))
     duplicates = merged_duplicates(idea.id, current_user)
+    placed = pins_of_idea(idea, current_user)  # the page's pins and its comments' pins, in one query
     return render_template(
         # Only a form the viewer can use: making one mints a CSRF token, a session cookie, an uncacheable page.
         "ideas/show.html", idea=idea, form=form or (CommentForm() if can_comment(current_user, idea) else None),
-        entries=timeline(idea, current_user, duplicates),
+        timeline_html=_timeline_html(idea, duplicates, placed), placed=placed,
         voted=has_voted(current_user, idea), duplicates=duplicates,
         merge_query=merge_query,
         merge_results=merge_candidates(idea, merge_query) if merge_query else [], **panel, **extra,

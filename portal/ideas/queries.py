@@ -95,6 +95,12 @@ def timeline(idea: Idea, viewer: Any, merged: list[Idea] | None = None) -> list[
 
     `merged` is merged_duplicates(idea.id, viewer) when the caller has read it already.
     """
+    return timeline_and_commenters(idea, viewer, merged)[0]
+
+
+def timeline_and_commenters(idea: Idea, viewer: Any,
+                            merged: list[Idea] | None = None) -> tuple[list[TimelineEntry], set[int]]:
+    """`timeline()`, and everyone who commented, whatever became of the comment (from the same rows)."""
     # A hidden (or held) duplicate takes its comments with it, for everyone who may not see it.
     duplicates = {d.id: d for d in (merged_duplicates(idea.id, viewer) if merged is None else merged)}
     comments = db.session.scalars(
@@ -114,7 +120,7 @@ def timeline(idea: Idea, viewer: Any, merged: list[Idea] | None = None) -> list[
         .where(StatusChange.idea_id == idea.id)
     )
     entries += [TimelineEntry(at=change.created_at, change=change) for change in changes]
-    return sorted(entries, key=lambda e: e.at)
+    return sorted(entries, key=lambda e: e.at), {c.author_id for c in comments}
 
 
 def comments_by(author_id: int, viewer: Any, limit: int = 20) -> list[Any]:

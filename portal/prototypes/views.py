@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from portal.core.forms import attempt
 from portal.core.pagination import paginate, parse_page
 from portal.extensions import db
 from portal.ideas.queries import SORTS, idea_counts_by_prototype, idea_list, parse_sort, tag_for_viewer, voted_idea_ids
+from portal.pagecache.fragments import SLOT_CONTEXT, VOTES_TO_FILL, Fragment, audience_key, fill, shared_fragment
 from portal.permissions import can_manage_products, require
 from portal.prototypes import services
 from portal.prototypes.forms import ProductForm, PrototypeForm
@@ -30,13 +32,22 @@ def _prototype_or_404(slug: str) -> Prototype:
     return prototype_by_slug(slug) or abort(404)
 
 
-def _idea_page(**filters):
-    sort = parse_sort(request.args.get("sort"))
-    tag = tag_for_viewer(request.args.get("tag"), current_user)
-    page = paginate(idea_list(viewer=current_user, sort=sort, tag_id=tag.id if tag else None, **filters),
-                    parse_page(request.args.get("page")), current_app.config["IDEAS_PER_PAGE"], count_ahead=COUNT_AHEAD)
-    return {"page": page, "sort": sort, "sorts": SORTS, "tag": tag, "tags": tags_for_viewer(current_user),
-            "voted": voted_idea_ids(current_user, [i.id for i in page.items])}
+def _idea_list(*, empty: str, show_prototype: bool = True, **filters) -> Markup:
+    """The page's idea list and pagination: shared by everyone of one audience, with the viewer's votes filled in."""
+
+    def render() -> Fragment:
+        sort = parse_sort(request.args.get("sort"))
+        tag = tag_for_viewer(request.args.get("tag"), current_user)
+        page = paginate(idea_list(viewer=current_user, sort=sort, tag_id=tag.id if tag else None, **filters),
+                        parse_page(request.args.get("page")), current_app.config["IDEAS_PER_PAGE"],
+                        count_ahead=COUNT_AHEAD)
+        html = render_template("ideas/_list_section.html", page=page, voted=VOTES_TO_FILL, sort=sort, sorts=SORTS,
+                               tag=tag, tags=tags_for_viewer(current_user), show_prototype=show_prototype,
+                               empty=empty, **SLOT_CONTEXT)
+        return Fragment(html, [idea.id for idea in page.items])
+
+    fragment = shared_fragment("idea-list", audience_key(current_user), render)
+    return fill(fragment, voted_idea_ids(current_user, fragment.idea_ids))
 
 
 @bp.get("/products/<slug>")
@@ -44,7 +55,7 @@ def product(slug: str):
     product = _product_or_404(slug)
     return render_template("prototypes/product.html", product=product, stages=prototypes_by_stage(product.id),
                            idea_counts=idea_counts_by_prototype(product.id, current_user),
-                           **_idea_page(product_id=product.id))
+                           idea_list=_idea_list(product_id=product.id, empty="No ideas yet. Be the first to post one."))
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
@@ -77,7 +88,9 @@ def prototype(slug: str):
     prototype = _prototype_or_404(slug)
     shipped = db.session.scalars(idea_list(viewer=current_user, shipped_in_id=prototype.id, sort="top")).unique().all()
     return render_template("prototypes/prototype.html", prototype=prototype, shipped=shipped,
-                           **prototype_screens(prototype, current_user), **_idea_page(prototype_id=prototype.id))
+                           **prototype_screens(prototype, current_user),
+                           idea_list=_idea_list(prototype_id=prototype.id, show_prototype=False,
+                                                empty="No ideas yet for this prototype."))
 
 
 @bp.route("/products/<slug>/prototypes/new", methods=["GET", "POST"])

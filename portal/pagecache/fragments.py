@@ -1,0 +1,177 @@
+"""Parts of pages shared by every viewer who would see them alike, with each viewer's own bits filled in.
+
+A fragment (an idea list with its pagination, say) is rendered once per content version, audience and address,
+with slots where one viewer's state goes: their CSRF token and whether they voted for each idea. Viewers of one
+audience (`permissions.list_audience`) see the same ideas with the same controls, so a signed-in page can skip the
+list's queries and most of its rendering; filling the slots is one pass over the HTML and one query for the
+viewer's votes. A member with ideas held for approval sees those too, so their fragments are their own.
+
+Slots are HTML comments: `<` never survives escaping, so text a person typed can never forge one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, request
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from portal.core.spam import HONEYPOT, SHOWN_AT, honeypot_html, shown_stamp
+from portal.extensions import cache, db
+from portal.pagecache import content_token, remember
+from portal.permissions import list_audience
+
+log = logging.getLogger(__name__)
+
+_SLOT = re.compile(r"<!--slot:(csrf|shown|vote-action|vote-css|vote-pressed)(?::(\d+))?-->")
+CSRF_SLOT = Markup("<!--slot:csrf-->")
+SHOWN_SLOT = Markup("<!--slot:shown-->")
+
+
+@dataclass(frozen=True)
+class VoteState:
+    """What a vote button prints for one viewer: its form action, extra class and aria-pressed."""
+
+    action: str
+    css: str
+    pressed: str
+
+
+VOTED = VoteState("remove", " is-voted", "true")
+NOT_VOTED = VoteState("add", "", "false")
+
+
+@dataclass(frozen=True)
+class VoteSlot:
+    """Stands in for "did this viewer vote for idea N?" while a shared fragment is rendered."""
+
+    idea_id: int
+
+    @property
+    def action(self) -> Markup:
+        return Markup(f"<!--slot:vote-action:{self.idea_id}-->")
+
+    @property
+    def css(self) -> Markup:
+        return Markup(f"<!--slot:vote-css:{self.idea_id}-->")
+
+    @property
+    def pressed(self) -> Markup:
+        return Markup(f"<!--slot:vote-pressed:{self.idea_id}-->")
+
+
+class VotesToFill:
+    """Passed as `voted` to the idea cards of a shared fragment: every card gets slots instead of an answer."""
+
+
+VOTES_TO_FILL = VotesToFill()
+
+
+def vote_of(voted: Collection[int] | VotesToFill, idea_id: int) -> bool | VoteSlot:
+    """For idea cards: whether the viewer voted for the idea, or a slot when the fragment is shared."""
+    return VoteSlot(idea_id) if isinstance(voted, VotesToFill) else idea_id in voted
+
+
+def vote_state(voted: bool | VoteSlot) -> VoteState | VoteSlot:
+    """For vote buttons: the button's wording for a known answer, or the slot's markers."""
+    if isinstance(voted, VoteSlot):
+        return voted
+    return VOTED if voted else NOT_VOTED
+
+
+def spam_fields_slot(form_key: object = "") -> Markup:
+    """`spam_fields` for a shared fragment: the time shown is stamped when the fragment is filled."""
+    field_id = f"{HONEYPOT}-{form_key}" if form_key != "" else HONEYPOT
+    return honeypot_html(field_id) + Markup(f'<input type="hidden" name="{SHOWN_AT}" value="{SHOWN_SLOT}">')
+
+
+# Passed to render_template for a shared fragment: the personal values a template would print become slots.
+SLOT_CONTEXT: dict[str, Any] = {"csrf_token": lambda: CSRF_SLOT, "spam_fields": spam_fields_slot}
+
+
+@dataclass
+class Fragment:
+    html: str
+    idea_ids: list[int] = field(default_factory=list)
+    # People whose own rows the fragment shows (comment authors): they see controls others don't.
+    people: list[int] = field(default_factory=list)
+
+
+def fill(fragment: Fragment, voted: Collection[int] = ()) -> Markup:
+    """The fragment for this viewer: their CSRF token, form stamp and vote states in place of the slots."""
+    made: dict[str, str] = {}
+
+    def one(match: re.Match[str]) -> str:
+        name, idea_id = match.group(1), match.group(2)
+        if name == "csrf":
+            return made.get(name) or made.setdefault(name, generate_csrf())
+        if name == "shown":
+            return made.get(name) or made.setdefault(name, str(escape(shown_stamp())))
+        state = VOTED if int(idea_id) in voted else NOT_VOTED
+        return getattr(state, name.removeprefix("vote-"))
+
+    return Markup(_SLOT.sub(one, fragment.html))
+
+
+def _holds_ideas(viewer: Any) -> bool:
+    from portal.ideas.models import Idea
+
+    return remember(f"held-ideas:{viewer.id}", lambda: db.session.scalar(
+        select(Idea.id).where(Idea.author_id == viewer.id, Idea.pending_approval.is_(True),
+                              Idea.hidden_at.is_(None), Idea.merged_into_id.is_(None)).limit(1)) is not None)
+
+
+def audience_key(viewer: Any) -> str:
+    """The audience, narrowed to the one person when they have ideas held for approval (only they see those)."""
+    audience = list_audience(viewer)
+    if audience.startswith("member") and _holds_ideas(viewer):
+        return f"{audience}:{viewer.id}"
+    return audience
+
+
+def shared_fragment(name: str, audience: str, render: Callable[[], Fragment],
+                    own: tuple[str, Callable[[Fragment], bool]] | None = None) -> Fragment:
+    """`render()`, or its copy from an earlier request of the same audience at this address since the last write.
+
+    `own` is (the viewer's own audience, a test of a fragment): when the test says the viewer sees something of
+    their own in it, their copy is kept under their own audience, and the shared one is never rendered for them.
+    """
+    token = content_token() if current_app.config["PAGE_CACHE_ENABLED"] else None
+    if token is None:
+        return render()
+    address = f"{name}:{{}}:{request.scheme}://{request.host}{request.full_path}"
+    fragment = _get(f"fragment:{token}:{address.format(audience)}")
+    if fragment is not None and (own is None or not own[1](fragment)):
+        return fragment
+    if fragment is not None and own is not None:  # shared, but not for this viewer: theirs, or render it
+        audience = own[0]
+        fragment = _get(f"fragment:{token}:{address.format(audience)}")
+        if fragment is not None:
+            return fragment
+    fragment = render()  # always as the current viewer sees it
+    if own is not None and own[1](fragment):
+        audience = own[0]
+    _set(f"fragment:{token}:{address.format(audience)}", fragment)
+    return fragment
+
+
+def _get(key: str) -> Fragment | None:
+    try:
+        stored = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache that is down means rendering afresh, never an error page
+        log.warning("fragment cache unavailable", exc_info=True)
+        return None
+    return None if stored is None else Fragment(*stored)
+
+
+def _set(key: str, fragment: Fragment) -> None:
+    try:
+        cache.set(key, (fragment.html, fragment.idea_ids, fragment.people))
+    except Exception:  # noqa: BLE001 - see _get
+        log.warning("fragment cache unavailable", exc_info=True)
