@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import (
+    Delete,
+    Float,
+    Insert,
+    Integer,
+    Select,
+    Update,
+    bindparam,
+    delete,
+    exists,
+    func,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.audit.services import record
 from portal.core.models import utcnow
 from portal.core.text import clean_text
-from portal.errors import ValidationError
+from portal.errors import NotFound, ValidationError
 from portal.extensions import db
 from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN, Comment, Idea, Vote
 from portal.ideas.trending import trending_weight
+from portal.invitations.models import Invitation
 from portal.markup import plain_text
 from portal.moderation.links import check_links
 from portal.moderation.services import needs_approval
 from portal.network.holds import release_held_requests
+from portal.network.models import Connection, ConnectionStatus
 from portal.notifications import events
 from portal.notifications.follows import auto_follow
 from portal.notifications.mentions import Mentions, render_with_mentions, stored_mention_ids
+from portal.notifications.models import Follow
 from portal.permissions import (
     can_comment,
     can_delete_comment,
@@ -43,16 +63,23 @@ from portal.webhooks import events as webhooks
 EXCERPT_LEN = 220
 
 
+@cache
+def _bump_statement() -> Update:
+    # Built once and executed with parameters (see _vote_statements); on the table, not the ORM entity, so no
+    # session synchronisation runs: whoever describes the idea afterwards reads the counters back (webhooks).
+    idea = Idea.__table__.c
+    return update(Idea.__table__).where(idea.id == bindparam("row_id")).values(
+        vote_count=idea.vote_count + bindparam("votes", type_=Integer),
+        comment_count=idea.comment_count + bindparam("comments", type_=Integer),
+        trending_score=idea.trending_score + bindparam("trending", type_=Float(precision=53)),
+    ).returning(idea.vote_count)
+
+
 def _bump(idea_id: int, *, votes: int = 0, comments: int = 0, trending: float = 0.0) -> int:
     """Move the idea's counters; return its new vote count (UPDATE ... RETURNING: no second read)."""
     # Counters move by SQL expressions inside the caller's transaction, never read-modify-write.
-    return db.session.execute(
-        update(Idea).where(Idea.id == idea_id).values(
-            vote_count=Idea.vote_count + votes,
-            comment_count=Idea.comment_count + comments,
-            trending_score=Idea.trending_score + trending,
-        ).returning(Idea.vote_count)
-    ).scalar_one()
+    return db.session.execute(_bump_statement(), {"row_id": idea_id, "votes": votes, "comments": comments,
+                                                  "trending": trending}).scalar_one()
 
 
 def _idea_fields(title: str, body: str, idea: Idea | None = None) -> tuple[dict[str, str], Mentions]:
@@ -61,6 +88,39 @@ def _idea_fields(title: str, body: str, idea: Idea | None = None) -> tuple[dict[
     body_html, mentions = render_with_mentions(body, "body", idea)
     fields = {"title": title, "body": body, "body_html": body_html, "excerpt": plain_text(body_html, EXCERPT_LEN)}
     return fields, mentions
+
+
+@dataclass(frozen=True)
+class _ContributorState:
+    following: bool  # the author already follows the idea
+    held: bool  # connection requests of theirs wait for their first contribution
+    invited: bool  # they joined through someone's invitation
+
+
+@cache
+def _contributor_state_query() -> Select:
+    actor, idea = bindparam("actor", type_=Integer), bindparam("idea", type_=Integer)
+    return select(
+        exists().where(Follow.user_id == actor, Follow.idea_id == idea),
+        exists().where(Connection.requester_id == actor, Connection.status == ConnectionStatus.HELD.value),
+        exists().where(Invitation.accepted_by_id == actor, Invitation.inviter_id.is_not(None)),
+    )
+
+
+def _contributor_state(actor: User, idea_id: int) -> _ContributorState:
+    """What a post sets off for its author, read in one statement: following the idea, releasing their held
+    connection requests, recounting their inviter's points. Past a first post each is rarely needed, and one
+    read costs less than running all three writes to find out they change nothing."""
+    row = db.session.execute(_contributor_state_query(), {"actor": actor.id, "idea": idea_id}).one()
+    return _ContributorState(*map(bool, row))
+
+
+def _credit_contribution(actor: User, state: _ContributorState) -> None:
+    """The author's post is one others can see: their held requests go out, their inviter earns points."""
+    if state.held:
+        release_held_requests(actor)
+    if state.invited:
+        refresh_inviter_of(actor.id)  # an invitee's first post earns the inviter points
 
 
 def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "", *, commit: bool = True) -> Idea:
@@ -79,11 +139,10 @@ def submit_idea(actor: User, prototype: Prototype, title: str, body: str = "", *
     db.session.execute(
         update(Prototype).where(Prototype.id == prototype.id).values(idea_count=Prototype.idea_count + 1)
     )
-    auto_follow(actor, idea.id)
+    auto_follow(actor, idea.id)  # a new idea: nobody follows it yet
     if not idea.pending_approval:  # a held idea is announced when the team approves it
         events.idea_posted(actor, idea, mentioned=mentions.ids)
-        release_held_requests(actor)
-        refresh_inviter_of(actor.id)  # an invitee's first post earns the inviter points
+        _credit_contribution(actor, _contributor_state(actor, idea.id))
         webhooks.idea_created(idea)
     reindex_idea(idea.id)
     if commit:
@@ -140,14 +199,72 @@ def delete_idea(actor: User, idea: Idea) -> None:
     db.session.commit()
 
 
-def _insert_vote(idea_id: int, user_id: int, now: datetime) -> bool:
-    insert = sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert
-    stmt = (
-        insert(Vote.__table__).values(idea_id=idea_id, user_id=user_id, created_at=now)
-        .on_conflict_do_nothing(index_elements=["idea_id", "user_id"]).returning(Vote.__table__.c.id)
+@dataclass(frozen=True)
+class _VoteStatements:
+    """The vote toggle's statements, built once per dialect and then only executed with parameters.
+
+    The toggle is the portal's hottest write: building a statement costs more Python than running it, and a
+    statement object that is reused keeps its cache key, so SQLAlchemy goes straight to the compiled SQL.
+    """
+
+    lock: Select
+    lock_alone: Select
+    insert: Insert
+    delete: Delete
+
+
+@cache
+def _vote_statements(dialect: str) -> _VoteStatements:
+    votes = Vote.__table__
+    insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    # The whole row, as the view used to load it: the vote count read under the lock is the answer when the
+    # vote changes nothing. Beside it, whether the voter follows the idea already: after a first vote they do,
+    # and the follow's INSERT is skipped. FOR NO KEY UPDATE OF idea (see lock_idea). populate_existing: an idea
+    # already in the session is re-read, as lock_idea's refresh did.
+    lock_alone = (select(Idea, exists().where(Follow.user_id == bindparam("voter"), Follow.idea_id == Idea.id))
+                  .where(Idea.id == bindparam("idea_id")).with_for_update(key_share=True, of=Idea)
+                  .execution_options(populate_existing=True))
+    return _VoteStatements(
+        # With its status joined, as can_vote reads both (the status row is only read, not locked).
+        lock=lock_alone.options(joinedload(Idea.status, innerjoin=True)),
+        lock_alone=lock_alone,
+        # The values come with the parameters; RETURNING says whether a row went in (rowcount is not reliable
+        # across drivers for this statement).
+        insert=insert(votes).on_conflict_do_nothing(index_elements=["idea_id", "user_id"]).returning(votes.c.id),
+        delete=delete(votes).where(votes.c.idea_id == bindparam("idea"), votes.c.user_id == bindparam("voter"))
+        .returning(votes.c.created_at),
     )
-    # RETURNING says whether a row went in; rowcount is not reliable across drivers for this statement.
-    return db.session.execute(stmt).first() is not None
+
+
+def _statements() -> _VoteStatements:
+    return _vote_statements(db.session.get_bind().dialect.name)
+
+
+def _lock_for_voting(idea: Idea | int, voter: User) -> tuple[Idea, bool]:
+    """Lock the idea's row for the rest of the transaction and read it with its status, in one statement;
+    also say whether `voter` follows it.
+
+    Votes, merges and status changes touching one idea queue behind each other (see lock_idea), and a merge
+    or status change that committed a moment ago is seen.
+    """
+    if isinstance(idea, Idea):
+        identity = inspect(idea).identity  # no load of an expired instance just to learn its id
+        idea = identity[0] if identity else idea.id
+    params = {"idea_id": idea, "voter": voter.id}
+    row = db.session.execute(_statements().lock, params).first()
+    if row is None:
+        # PostgreSQL re-checks a row it had to wait for against the row's new version, but joins it to the
+        # status row it read before the wait: a status changed meanwhile (a merge, a triage move) no longer
+        # matches, and the row is skipped. Without the join it cannot be; the status is then read on its own.
+        row = db.session.execute(_statements().lock_alone, params).first()
+    if row is None:
+        raise NotFound()
+    return row[0], bool(row[1])
+
+
+def _insert_vote(idea_id: int, user_id: int, now: datetime) -> bool:
+    return db.session.execute(_statements().insert, {"idea_id": idea_id, "user_id": user_id,
+                                                     "created_at": now}).first() is not None
 
 
 # What decides whether a vote may go in: can_vote reads these.
@@ -165,40 +282,39 @@ def lock_idea(idea: Idea, attributes: tuple[str, ...] = _VOTING_STATE) -> None:
     db.session.refresh(idea, list(attributes), with_for_update={"key_share": True})
 
 
-def _current_votes(idea_id: int) -> int:
-    return db.session.scalar(select(Idea.vote_count).where(Idea.id == idea_id)) or 0
+def cast_vote(actor: User, idea: Idea | int) -> int:
+    """Add the actor's vote (voting twice changes nothing); return the idea's vote count.
 
-
-def cast_vote(actor: User, idea: Idea) -> int:
-    """Add the actor's vote (voting twice changes nothing); return the idea's vote count."""
-    lock_idea(idea)
+    `idea` may be an id: the idea is read (locked) here either way, so a caller need not load it first.
+    """
+    idea, following = _lock_for_voting(idea, actor)
     require(can_vote(actor, idea))
     now = utcnow()
-    count = None
-    if _insert_vote(idea.id, actor.id, now):
+    if not _insert_vote(idea.id, actor.id, now):
+        count = idea.vote_count  # read under the lock: no other vote can move it before this commits
+    else:
         count = _bump(idea.id, votes=1, trending=trending_weight(now))
-        auto_follow(actor, idea.id)
+        if not following:
+            auto_follow(actor, idea.id)
         webhooks.vote_changed(actor, idea, added=True)
         refresh_totals([actor.id])  # votes on others' ideas earn a little reputation
-    count = _current_votes(idea.id) if count is None else count
     db.session.commit()
     return count
 
 
-def remove_vote(actor: User, idea: Idea) -> int:
-    """Withdraw the actor's vote if there is one; return the idea's vote count."""
-    lock_idea(idea)
+def remove_vote(actor: User, idea: Idea | int) -> int:
+    """Withdraw the actor's vote if there is one; return the idea's vote count (`idea` may be an id)."""
+    idea, _ = _lock_for_voting(idea, actor)
     require(can_vote(actor, idea))
-    removed = db.session.execute(
-        delete(Vote).where(Vote.idea_id == idea.id, Vote.user_id == actor.id).returning(Vote.created_at)
-    ).scalar_one_or_none()
-    if removed is not None:
+    removed = db.session.execute(_statements().delete, {"idea": idea.id, "voter": actor.id}).scalar_one_or_none()
+    if removed is None:
+        count = idea.vote_count  # read under the lock, as in cast_vote
+    else:
         if removed.tzinfo is None:
             removed = removed.replace(tzinfo=UTC)
         count = _bump(idea.id, votes=-1, trending=-trending_weight(removed))
         webhooks.vote_changed(actor, idea, added=False)
         refresh_totals([actor.id])
-    count = _current_votes(idea.id) if removed is None else count
     db.session.commit()
     return count
 
@@ -234,12 +350,13 @@ def add_comment(actor: User, idea: Idea, body: str, parent: Comment | None = Non
                       body=body, body_html=body_html, created_at=now, pending_approval=needs_approval(actor))
     db.session.add(comment)
     db.session.flush()
-    auto_follow(actor, idea.id)
+    state = _contributor_state(actor, idea.id)
+    if not state.following:  # most comments come from people already following the idea
+        auto_follow(actor, idea.id)
     if not comment.pending_approval:  # a held comment is announced when the team approves it
         _bump(idea.id, comments=1, trending=trending_weight(now))
         events.comment_posted(actor, idea, comment, mentioned=mentions.ids)
-        release_held_requests(actor)
-        refresh_inviter_of(actor.id)  # an invitee's first post earns the inviter points
+        _credit_contribution(actor, state)
         webhooks.comment_created(idea, comment)
         index_new_comment(idea.id, body_html)  # a held comment is not searchable until approved
     if commit:

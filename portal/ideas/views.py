@@ -98,12 +98,12 @@ def delete(idea_id: int):
 @bp.post("/ideas/<int:idea_id>/vote")
 @login_required
 def vote(idea_id: int):
-    idea = db.get_or_404(Idea, idea_id)
     remove = request.form.get("action") == "remove"
-    count = (services.remove_vote if remove else services.cast_vote)(current_user, idea)
+    # By id: the service reads (and locks) the idea itself, so loading it here would be a second read.
+    count = (services.remove_vote if remove else services.cast_vote)(current_user, idea_id)
     if wants_json():
         return jsonify(voted=not remove, vote_count=count)
-    return redirect(safe_next(request.form.get("next"), idea_url(idea)))
+    return redirect(safe_next(request.form.get("next"), idea_url(db.session.get(Idea, idea_id))))
 
 
 @bp.post("/ideas/<int:idea_id>/comments")

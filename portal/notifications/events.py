@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, and_, insert, select
 
 from portal.accounts.models import User
 from portal.core.text import slugify
@@ -18,10 +18,16 @@ from portal.core.urls import external_url
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea
 from portal.markup import plain_text
-from portal.notifications.follows import follower_ids, watcher_ids
-from portal.notifications.models import Delivery, Event, Notification, introduction_ask_args
+from portal.notifications.follows import follower_ids, followers_of, watcher_ids
+from portal.notifications.models import (
+    DEFAULT_DELIVERY,
+    Delivery,
+    Event,
+    Notification,
+    NotificationPreference,
+    introduction_ask_args,
+)
 from portal.notifications.outbox import enqueue
-from portal.notifications.preferences import deliveries
 from portal.notifications.text import headline
 from portal.permissions import can_see_internal, can_view_idea, is_team
 
@@ -44,31 +50,46 @@ def note_link(note: Notification) -> str:
     return ""
 
 
-def _recipients(user_ids: Iterable[int], actor: User | None, idea: Idea, event: Event) -> list[User]:
-    ids = {uid for uid in user_ids if uid is not None and (actor is None or uid != actor.id)}
-    if not ids:
-        return []
-    people = db.session.scalars(select(User).where(User.id.in_(ids), User.banned_at.is_(None)).order_by(User.id))
+def _recipients(user_ids: Iterable[int] | Select, actor: User | None, idea: Idea,
+                event: Event) -> list[tuple[User, Delivery]]:
+    """The people to tell, each with how they chose to hear of `event`, in one query (their choice joined in).
+
+    `user_ids` may be a SELECT of ids (an idea's followers), so the ids need no query of their own.
+    """
+    if not isinstance(user_ids, Select):
+        user_ids = {uid for uid in user_ids if uid is not None}
+        if not user_ids:
+            return []
+    choice = NotificationPreference
+    stmt = (select(User, choice.delivery)
+            .outerjoin(choice, and_(choice.user_id == User.id, choice.event == event.value))
+            .where(User.id.in_(user_ids), User.banned_at.is_(None)).order_by(User.id))
+    if actor is not None:
+        stmt = stmt.where(User.id != actor.id)
     may_see = can_see_internal if event is Event.INTERNAL_NOTE else (lambda u: can_view_idea(u, idea))
-    return [person for person in people if may_see(person) and (not event.team_only or is_team(person))]
+    default = DEFAULT_DELIVERY[event]
+    return [(person, Delivery(delivery) if delivery else default) for person, delivery in db.session.execute(stmt)
+            if may_see(person) and (not event.team_only or is_team(person))]
 
 
-def notify(event: Event, user_ids: Iterable[int], *, actor: User | None, idea: Idea,
-           comment: Comment | None = None, about: str = "", excerpt: str = "") -> list[Notification]:
-    """Tell each listed person (except the actor) about an event, under the bell and by email as they chose."""
-    people = _recipients(user_ids, actor, idea, event)
-    choices = deliveries(p.id for p in people)
-    made = []
-    for person in people:
-        delivery = choices[person.id][event]
-        note = Notification(user_id=person.id, event=event.value, actor_id=actor.id if actor else None,
-                            idea_id=idea.id, comment_id=comment.id if comment else None, about=about[:200],
-                            excerpt=excerpt, delivery=delivery.value)
-        db.session.add(note)
-        made.append(note)
+def notify(event: Event, user_ids: Iterable[int] | Select, *, actor: User | None, idea: Idea,
+           comment: Comment | None = None, about: str = "", excerpt: str = "") -> set[int]:
+    """Tell each listed person (except the actor) about an event, under the bell and by email as they chose;
+    returns the ids of the people told."""
+    rows = []
+    for person, delivery in _recipients(user_ids, actor, idea, event):
+        rows.append({"user_id": person.id, "event": event.value, "actor_id": actor.id if actor else None,
+                     "idea_id": idea.id, "comment_id": comment.id if comment else None, "about": about[:200],
+                     "excerpt": excerpt, "delivery": delivery.value})
         if delivery is Delivery.INSTANT:
             _email(person, event, actor, idea, comment, about, excerpt)
-    return made
+    if rows:
+        # One INSERT for everyone told: objects added to the session go in one statement each on SQLite (its
+        # RETURNING cannot be matched to rows in bulk), so an idea's followers would cost a query apiece. A Core
+        # statement does not autoflush: the flush puts what the notes point at (a new comment) in first.
+        db.session.flush()
+        db.session.execute(insert(Notification.__table__), rows)
+    return {row["user_id"] for row in rows}
 
 
 def _email(person: User, event: Event, actor: User | None, idea: Idea, comment: Comment | None, about: str,
@@ -88,7 +109,7 @@ def _excerpt(html: str) -> str:
 def idea_posted(actor: User, idea: Idea, mentioned: Iterable[int] = ()) -> None:
     """A new (or newly approved) idea: the product's watchers and anyone mentioned in it hear of it."""
     excerpt = _excerpt(idea.body_html)
-    told = {n.user_id for n in notify(Event.MENTION, mentioned, actor=actor, idea=idea, excerpt=excerpt)}
+    told = notify(Event.MENTION, mentioned, actor=actor, idea=idea, excerpt=excerpt)
     notify(Event.NEW_IDEA, set(watcher_ids(idea.product_id)) - told, actor=actor, idea=idea, excerpt=excerpt)
 
 
@@ -99,11 +120,10 @@ def comment_posted(actor: User, idea: Idea, comment: Comment, mentioned: Iterabl
     if comment.parent_id is not None:
         parent = db.session.get(Comment, comment.parent_id)
         if parent is not None and not parent.is_deleted:
-            told |= {n.user_id for n in notify(Event.REPLY, [parent.author_id], actor=actor, idea=idea,
-                                               comment=comment, excerpt=excerpt)}
-    told |= {n.user_id for n in notify(Event.MENTION, set(mentioned) - told, actor=actor, idea=idea,
-                                       comment=comment, excerpt=excerpt)}
-    notify(Event.COMMENT, set(follower_ids(idea.id)) - told, actor=actor, idea=idea, comment=comment,
+            told |= notify(Event.REPLY, [parent.author_id], actor=actor, idea=idea, comment=comment,
+                           excerpt=excerpt)
+    told |= notify(Event.MENTION, set(mentioned) - told, actor=actor, idea=idea, comment=comment, excerpt=excerpt)
+    notify(Event.COMMENT, followers_of(idea.id, excluding=told), actor=actor, idea=idea, comment=comment,
            excerpt=excerpt)
 
 
@@ -114,12 +134,12 @@ def mentioned_in_edit(actor: User, idea: Idea, mentioned: Iterable[int], comment
 
 
 def status_changed(actor: User, idea: Idea, status_name: str, note_html: str) -> None:
-    notify(Event.STATUS_CHANGED, follower_ids(idea.id), actor=actor, idea=idea, about=status_name,
+    notify(Event.STATUS_CHANGED, followers_of(idea.id), actor=actor, idea=idea, about=status_name,
            excerpt=_excerpt(note_html))
 
 
 def idea_merged(actor: User, duplicate: Idea, original: Idea) -> None:
-    notify(Event.MERGED, follower_ids(duplicate.id), actor=actor, idea=duplicate, about=original.title)
+    notify(Event.MERGED, followers_of(duplicate.id), actor=actor, idea=duplicate, about=original.title)
 
 
 def comment_marked_helpful(actor: User, idea: Idea, comment: Comment) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, func, insert, select, union_all, update
+from collections.abc import Collection
+from functools import cache
+
+from sqlalchemy import Insert, Select, Table, delete, exists, func, insert, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -15,10 +18,15 @@ from portal.permissions import can_follow, can_watch_products, require
 from portal.prototypes.models import Product
 
 
+@cache
+def _insert_statement(dialect: str, table: Table) -> Insert:
+    # Built once; the values come with the parameters (a vote or a comment follows its idea on every post).
+    return (sqlite_insert if dialect == "sqlite" else pg_insert)(table).on_conflict_do_nothing()
+
+
 def _insert_ignoring_duplicates(model: type[Follow] | type[ProductWatch], **values: object) -> None:
-    dialect = db.session.get_bind().dialect.name
-    stmt = (sqlite_insert if dialect == "sqlite" else pg_insert)(model.__table__).values(created_at=utcnow(), **values)
-    db.session.execute(stmt.on_conflict_do_nothing())
+    stmt = _insert_statement(db.session.get_bind().dialect.name, model.__table__)
+    db.session.execute(stmt, {"created_at": utcnow(), **values})
 
 
 def auto_follow(user: User, idea_id: int) -> None:
@@ -49,7 +57,13 @@ def follower_count(idea: Idea) -> int:
 
 
 def follower_ids(idea_id: int) -> list[int]:
-    return list(db.session.scalars(select(Follow.user_id).where(Follow.idea_id == idea_id)))
+    return list(db.session.scalars(followers_of(idea_id)))
+
+
+def followers_of(idea_id: int, excluding: Collection[int] = ()) -> Select:
+    """The ids of an idea's followers, as a statement: a query that reads the people can use it as a subquery."""
+    stmt = select(Follow.user_id).where(Follow.idea_id == idea_id)
+    return stmt.where(Follow.user_id.not_in(excluding)) if excluding else stmt
 
 
 def move_followers(from_idea_id: int, to_idea_id: int) -> None:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Integer, Select, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, exists, false, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.functions import FunctionElement
 
 from portal.accounts.models import User
@@ -20,7 +21,7 @@ from portal.network.models import Connection, ConnectionStatus, Introduction
 from portal.people.models import DirectoryExit
 from portal.prototypes.models import Prototype
 from portal.reputation.models import HelpfulMark, ReputationTotal
-from portal.reputation.scoring import RULES, Breakdown, badges, score
+from portal.reputation.scoring import RULES, Breakdown, Rule, badges, score
 from portal.triage.models import Status, StatusChange
 
 Counts = dict[str, int]
@@ -92,11 +93,26 @@ def _invitees(scope: Scope) -> Select:
 
 
 def _votes(scope: Scope) -> Select:
+    if scope.person is not None and scope.product_id is None:
+        return _one_persons_votes(scope)
     stmt = select(Vote.user_id, func.count()).join(Idea, Idea.id == Vote.idea_id).where(
         Vote.user_id != Idea.author_id, Vote.on_behalf_by_id.is_(None), Idea.hidden_at.is_(None))
     if scope.since is not None:
         stmt = stmt.where(Vote.created_at >= scope.since)
     return _scoped(stmt, Vote.user_id, scope, Idea.product_id)
+
+
+def _one_persons_votes(scope: Scope) -> Select:
+    """The same votes as `_votes`, for one person: each idea is looked up by its key from the voter's votes.
+
+    Joined, PostgreSQL hashes every idea (a scan of the table on each vote) to count one person's dozens of
+    votes; a scalar subquery cannot be turned into that join. A hidden idea's author reads as NULL: not counted.
+    """
+    author = select(Idea.author_id).where(Idea.id == Vote.idea_id, Idea.hidden_at.is_(None)).scalar_subquery()
+    stmt = select(Vote.user_id, func.count()).where(author != Vote.user_id, Vote.on_behalf_by_id.is_(None))
+    if scope.since is not None:
+        stmt = stmt.where(Vote.created_at >= scope.since)
+    return _scoped(stmt, Vote.user_id, scope, None)
 
 
 def _scoped(stmt: Select, user_col: ColumnElement, scope: Scope, product_col: ColumnElement | None) -> Select:
@@ -141,13 +157,28 @@ def _least_sqlite(element: least, compiler, **kw) -> str:
     return f"min({compiler.process(element.clauses, **kw)})"
 
 
+def _counted(rule: Rule, person: ColumnElement[int]) -> ColumnElement[int]:
+    """How many records one person has for a rule, as a scalar subquery; a capped rule counts only to its cap."""
+    records = _COUNTERS[rule.key](Scope(person=person)).group_by(None)
+    if not rule.cap:
+        return records.with_only_columns(func.count(), maintain_column_froms=True).scalar_subquery()
+    # Records past the cap earn nothing, so counting stops there: a keen voter's hundreds of votes are not
+    # all joined to their ideas on every vote (and the LIMIT steers PostgreSQL to an index walk, not a scan).
+    enough = -(-rule.cap // rule.points)
+    capped = records.with_only_columns(literal_column("1"), maintain_column_froms=True).limit(
+        literal_column(str(enough), Integer))  # inline: a bound LIMIT leaves a prepared plan guessing
+    column = person.__clause_element__() if hasattr(person, "__clause_element__") else person
+    if isinstance(column, ColumnClause) and column.table is not None:
+        # A column of the enclosing query names the person: a subquery in FROM correlates only when told to.
+        capped = capped.correlate(column.table)
+    return select(func.count()).select_from(capped.subquery()).scalar_subquery()
+
+
 def points_expression(person: ColumnElement[int]) -> ColumnElement[int]:
     """One person's total as a single SQL expression: the formula of `score`, one counting subquery per rule."""
     total: ColumnElement[int] | None = None
     for rule in RULES:
-        counted = (_COUNTERS[rule.key](Scope(person=person)).group_by(None)
-                   .with_only_columns(func.count(), maintain_column_froms=True).scalar_subquery())
-        line = counted * rule.points
+        line = _counted(rule, person) * rule.points
         if rule.cap:
             line = least(line, rule.cap)
         total = line if total is None else total + line

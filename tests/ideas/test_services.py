@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import Guest
-from portal.errors import PermissionDenied, ValidationError
+from portal.errors import NotFound, PermissionDenied, ValidationError
 from portal.extensions import db
 from portal.ideas import services
 from portal.ideas.models import Comment, Idea, Vote
@@ -328,6 +328,25 @@ def test_a_guest_cannot_vote(ctx):
 
     assert _vote_rows(idea.id) == 1
     assert not services.has_voted(Guest(), idea)
+
+
+def test_voting_by_id_reads_the_idea_itself(ctx):
+    idea = make_idea()
+    voter = make_user()
+    db.session.expunge_all()  # nothing of the idea in the session: the service reads and locks it
+
+    assert services.cast_vote(voter, idea.id) == 2
+    assert services.cast_vote(voter, idea.id) == 2  # the count read under the lock when nothing changes
+    assert services.remove_vote(voter, idea.id) == 1
+    assert services.remove_vote(voter, idea.id) == 1
+    assert _fresh(Idea, idea.id).vote_count == _vote_rows(idea.id) == 1
+
+
+def test_voting_on_a_deleted_idea_is_not_found(ctx):
+    with pytest.raises(NotFound):
+        services.cast_vote(make_user(), 987654)
+    with pytest.raises(NotFound):
+        services.remove_vote(make_user(), 987654)
 
 
 # add_comment --------------------------------------------------------------------------------------------------

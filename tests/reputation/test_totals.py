@@ -10,7 +10,7 @@ from portal.ideas import services as idea_services
 from portal.ideas.models import Comment, Idea
 from portal.invitations import services as invitations
 from portal.invitations.tokens import make_token
-from portal.moderation.services import approve_comment, set_hold_first_posts
+from portal.moderation.services import approve_comment, hide_idea, set_hold_first_posts
 from portal.network import services as network
 from portal.network.queries import connection_between
 from portal.reputation import services
@@ -132,3 +132,28 @@ def test_the_vote_cap_holds_in_the_cached_total(ctx):
         idea_services.cast_vote(voter, db.session.get(Idea, idea.id))
     assert _points(voter) == RULES_BY_KEY["votes"].cap
     _assert_exact()
+
+
+def test_votes_on_hidden_ideas_and_ones_own_earn_nothing_in_the_cached_total(ctx):
+    voter, moderator = make_user(), make_user(role="designer")
+    own, hidden, counted = make_idea(voter), make_idea(), make_idea()
+    for idea in (own, hidden, counted):
+        idea_services.cast_vote(voter, idea.id)
+    hide_idea(moderator, db.session.get(Idea, hidden.id), "Spam")
+    refresh_totals([voter.id])  # hiding an idea leaves its voters' totals to their next change or the recompute
+    assert _points(voter) == 1
+    _assert_exact()
+
+
+def test_an_inviters_own_votes_stay_in_the_total_an_invitee_earns_them(ctx):
+    inviter, other_inviter = make_user(), make_user()
+    for _ in range(3):
+        idea_services.cast_vote(inviter, make_idea().id)
+    idea_services.cast_vote(other_inviter, make_idea().id)
+    invitee = _join_through_invitation(inviter, "voter-invitee@example.org")
+    _join_through_invitation(other_inviter, "quiet-invitee@example.org")
+    make_comment(invitee, make_idea())
+    assert _points(inviter) == 3 + 5  # only the inviter's own votes, counted beside the invitee's contribution
+    assert _points(other_inviter) == 1
+    _assert_exact()
+
