@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, g, url_for
+from flask import Blueprint, Response, abort, current_app, g, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.core.models import utcnow
@@ -37,8 +37,9 @@ def _template_globals() -> dict:
 
 @bp.after_app_request
 def _noindex_header(response: Response) -> Response:
-    # A redirect has nothing to index (and after a write, asking would cost two queries for nothing).
-    if not 300 <= response.status_code < 400 and blocked():
+    # Crawlers only GET, and a redirect has nothing to index: after a write (a vote's JSON answer, a refused
+    # form) asking would cost a second transaction and two queries for nothing.
+    if request.method in ("GET", "HEAD") and not 300 <= response.status_code < 400 and blocked():
         response.headers["X-Robots-Tag"] = "noindex"
     # Forget the value: an application context shared by several requests (tests, CLI) must re-read it.
     g.pop("search_engines_blocked", None)
