@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import Float, Integer, Select, select, text
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    TextClause,
+    case,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+    true,
+    union,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.core.pagination import Page, paginate
+from portal.core.pagination import Page
 from portal.core.text import parse_id
 from portal.extensions import db
 from portal.ideas.models import Idea
 from portal.ideas.queries import tag_for_viewer, visible_ideas
-from portal.markup import plain_text
 from portal.prototypes.models import Product, Prototype
 from portal.prototypes.queries import product_by_slug, prototype_by_slug
 from portal.search.text import fts5_query, highlight, rough_stem, search_terms
@@ -29,6 +45,12 @@ SNIPPET_WORDS = 30
 BM25_WEIGHTS = "10.0, 4.0, 1.0"  # title, body, comments — PG_WEIGHTS holds the same ratios
 PG_WEIGHTS = "{0.0, 0.1, 0.4, 1.0}"
 PG_TITLE_WEIGHTS = "{0.0, 0.0, 0.1, 1.0}"
+# How many matches one search scores (issue 7). Scoring every match of a common word costs time in proportion
+# to how many ideas hold it (at 100,000 ideas "battery" matches 3,400, "children" 47,000), so a search scores a
+# bounded pool: up to POOL_SIZE matches, plus up to TITLE_POOL_SIZE more whose title holds every word (see _pool).
+# With more matches than that, the results are the best of the pool, and the pager says "Page 1 of 10+".
+POOL_SIZE = 200
+TITLE_POOL_SIZE = 100
 
 
 @dataclass
@@ -76,8 +98,19 @@ class SearchResults:
     message: str = ""
 
 
+def _tsquery(terms: list[str], *, any_term: bool = False, prefix: bool = False) -> tuple[str, dict[str, str]]:
+    """PostgreSQL: a tsquery expression over bound terms, and the terms to bind."""
+    params = {f"t{i}": term for i, term in enumerate(terms)}
+    # Terms are letters and digits only (search_terms), so appending the prefix operator is safe.
+    one = "to_tsquery('english', :{} || ':*')" if prefix else "plainto_tsquery('english', :{})"
+    return (" || " if any_term else " && ").join(one.format(name) for name in params), params
+
+
 def _hits(terms: list[str], *, any_term: bool = False, title_only: bool = False, prefix: bool = False):
-    """A subquery of (idea_id, score) for ideas whose indexed text matches, higher score first.
+    """A subquery of (idea_id, score) for every idea whose indexed text matches, higher score first.
+
+    Unbounded, unlike _pool: only similar_ideas uses it, whose OR of title words needs the ideas sharing most of
+    them, which a pool taken in index order could miss.
 
     With `prefix`, each term also matches words its stem begins ("noise" finds "noisy"), for similar ideas.
     """
@@ -88,10 +121,7 @@ def _hits(terms: list[str], *, any_term: bool = False, title_only: bool = False,
         sql = text(f"SELECT rowid AS idea_id, -bm25(idea_search, {weights}) AS score FROM idea_search "
                    "WHERE idea_search MATCH :match").bindparams(match=match)
     else:
-        params = {f"t{i}": term for i, term in enumerate(terms)}
-        # Terms are letters and digits only (search_terms), so appending the prefix operator is safe.
-        one = "to_tsquery('english', :{} || ':*')" if prefix else "plainto_tsquery('english', :{})"
-        tsquery = (" || " if any_term else " && ").join(one.format(name) for name in params)
+        tsquery, params = _tsquery(terms, any_term=any_term, prefix=prefix)
         document = "ts_filter(document, '{a,b}')" if title_only else "document"
         weights = PG_TITLE_WEIGHTS if title_only else PG_WEIGHTS
         sql = text(f"SELECT idea_id, ts_rank_cd('{weights}', document, q, 1) AS score "
@@ -109,17 +139,126 @@ def _ranked(terms: list[str], viewer: Any, **match: bool) -> Select:
     return visible_ideas(stmt, viewer)
 
 
-def _comments_text(idea_ids: list[int]) -> dict[int, str]:
+Restrict = Callable[[Select], Select]
+
+
+def _pool(terms: list[str], viewer: Any, filters: SearchFilters) -> CTE:
+    """The candidates one search ranks: matching ideas the viewer may see and the filters keep, with their scores
+    and votes (`idea_id`, `score`, `votes`), so that ranking them reads no other table.
+
+    Two tiers, each bounded, found where each engine finds matches cheapest: up to POOL_SIZE matches anywhere,
+    and up to TITLE_POOL_SIZE ideas holding every word in their title, the strongest sign of relevance, so that a
+    flood of ideas mentioning a common word in passing cannot push out the ones about it. FTS5 walks its doclists
+    by rowid (the idea id) in either direction for free, so SQLite takes the newest. A GIN index yields an
+    unordered set and reading its rows is what costs, so PostgreSQL takes the first rows it reads (table order, a
+    subset as arbitrary as its own gin_fuzzy_search_limit returns): ordering the matches by anything, even by id,
+    would mean reading every one. With fewer matches than POOL_SIZE, every match is ranked, as before.
+    """
+    def restrict(stmt: Select) -> Select:
+        return filters.apply(visible_ideas(stmt, viewer))
+
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    pool = _sqlite_pool(terms, restrict) if sqlite else _postgresql_pool(terms, restrict)
+    # MATERIALIZED: the pool is found first, on its own, so PostgreSQL cannot plan its LIMITs together with the
+    # page's sort and joins (which would read every match again).
+    return pool.cte("pool").prefix_with("MATERIALIZED")
+
+
+def _full(anywhere: CTE) -> ColumnElement[bool]:
+    """Whether the first tier filled up. If not, it holds every match and the title tier would find nothing new,
+    so its scan is skipped: PostgreSQL tests this once, before the scan; SQLite through the scan's LIMIT."""
+    return select(func.count()).select_from(anywhere).scalar_subquery() >= POOL_SIZE
+
+
+def _sqlite_pool(terms: list[str], restrict: Restrict) -> Select:
+    index = table("idea_search", column("rowid", Integer))
+    key = index.c.rowid
+    # A correlated subquery, not a join: the FTS5 table stays the outer loop whatever the filters, so the
+    # newest matches come first and each costs one lookup of its idea.
+    allowed = restrict(select(Idea.id).where(Idea.id == key)).scalar_subquery().is_not(None)
+
+    def matching(name: str, expression: str) -> TextClause:
+        return text(f"idea_search MATCH :{name}").bindparams(**{name: expression})
+
+    def newest(name: str, expression: str, limit: int | ColumnElement[int]) -> Select:
+        found = select(key.label("idea_id")).where(matching(name, expression), allowed)
+        return select(found.order_by(key.desc()).limit(limit).subquery().c.idea_id)
+
+    anywhere = newest("match_any", fts5_query(terms), POOL_SIZE).cte("anywhere")
+    # SQLite tests a condition on a subquery row by row, but a LIMIT once, before it reads anything.
+    titled = newest("match_title", fts5_query(terms, columns="{title}"),
+                    case((_full(anywhere), TITLE_POOL_SIZE), else_=0))
+    candidates = union(select(anywhere.c.idea_id), titled).cte("candidates")
+    # Ids first, scores after: bm25() recounts the whole doclist of every word in each query that calls it,
+    # and only scores rows of a query matching its own expression (a title-only match would score the title
+    # alone). So one query scores every candidate, reading the matches back to the oldest candidate; `+ 0` keeps
+    # the ids a filter, not lookups FTS5 would each run as a new query.
+    score = literal_column(f"-bm25(idea_search, {BM25_WEIGHTS})", Float)
+    return (select(key.label("idea_id"), score.label("score"), Idea.vote_count.label("votes"))
+            .select_from(index.join(Idea, Idea.id == key))
+            .where(matching("match_scored", fts5_query(terms)),
+                   key >= select(func.min(candidates.c.idea_id)).scalar_subquery(),
+                   (key + literal_column("0")).in_(select(candidates.c.idea_id))))
+
+
+def _postgresql_pool(terms: list[str], restrict: Restrict) -> Select:
+    index = table("idea_search", column("idea_id", Integer), column("title"), column("document"))
+    key = index.c.idea_id
+    tsquery, params = _tsquery(terms)
+    query = text(f"SELECT {tsquery} AS q").bindparams(**params).columns(column("q")).subquery("query")
+    score = func.ts_rank_cd(literal_column(f"'{PG_WEIGHTS}'"), index.c.document, query.c.q, 1, type_=Float)
+    # `+ 0`: the two keys no longer look sorted alike, so PostgreSQL cannot merge-join the primary keys (testing
+    # every row of the index on the way). It reads the matches (a GIN bitmap, or for a very common word a plain
+    # scan that soon has enough) and looks each idea up.
+    scored = restrict(select(key.label("idea_id"), score.label("score"), Idea.vote_count.label("votes"))
+                      .select_from(index.join(query, true()).join(Idea, Idea.id == key + literal_column("0"))))
+    # The very expression of the index idea_search_title_gin (migration 3c9d2e7f1a40), or it is not used.
+    title = func.to_tsvector(literal_column("'english'"), index.c.title)
+    anywhere = scored.where(index.c.document.op("@@")(query.c.q)).limit(POOL_SIZE).cte("anywhere")
+    titled = scored.where(title.op("@@")(query.c.q), _full(anywhere)).limit(TITLE_POOL_SIZE).subquery()
+    # UNION: an idea in both tiers has the same score in each, and is a candidate once.
+    return union(select(anywhere.c.idea_id, anywhere.c.score, anywhere.c.votes),
+                 select(titled.c.idea_id, titled.c.score, titled.c.votes))
+
+
+def _ranked_page(pool: CTE, page: int) -> Select:
+    """The ideas on one page of the pool, best match first, each with the pool's size (`total`).
+
+    The page is cut from the pool's ids before any idea is loaded, so authors, prototypes and statuses are
+    joined for 20 rows, not for every candidate.
+    """
+    ranked = (select(pool.c.idea_id, pool.c.score, pool.c.votes, func.count().over().label("total"))
+              .order_by(pool.c.score.desc(), pool.c.votes.desc(), pool.c.idea_id.desc())
+              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).subquery("ranked")
+    return (select(Idea, ranked.c.total).join(ranked, ranked.c.idea_id == Idea.id)
+            .options(joinedload(Idea.author), joinedload(Idea.prototype), joinedload(Idea.status),
+                     selectinload(Idea.tags))
+            .order_by(ranked.c.score.desc(), ranked.c.votes.desc(), Idea.id.desc()))
+
+
+def _search_page(terms: list[str], viewer: Any, filters: SearchFilters, page: int) -> Page:
+    pool = _pool(terms, viewer, filters)
+    rows = db.session.execute(_ranked_page(pool, page)).all()
+    total = rows[0].total if rows else 0
+    if not rows and page > 1:  # past the last page: the pool's size is on no row, so count it
+        total = db.session.scalar(select(func.count()).select_from(pool)) or 0
+    # A full pool means there may be more matches than were ranked: "Page 1 of 10+".
+    return Page(items=[row.Idea for row in rows], page=page, per_page=PER_PAGE, total=total,
+                capped=total >= POOL_SIZE)
+
+
+def _indexed_text(idea_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The plain text of each idea's description and public comments, as the index holds them."""
     if not idea_ids:
         return {}
     key = "rowid" if db.session.get_bind().dialect.name == "sqlite" else "idea_id"
-    rows = db.session.execute(text(f"SELECT {key}, comments FROM idea_search WHERE {key} IN "
+    rows = db.session.execute(text(f"SELECT {key}, body, comments FROM idea_search WHERE {key} IN "
                                    f"({', '.join(str(int(i)) for i in idea_ids)})"))
-    return {row[0]: row[1] or "" for row in rows}
+    return {row[0]: (row[1] or "", row[2] or "") for row in rows}
 
 
-def _hit(idea: Idea, terms: list[str], comments: str) -> SearchHit:
-    body = plain_text(idea.body_html)
+def _hit(idea: Idea, terms: list[str], body: str, comments: str) -> SearchHit:
+    # The index holds the text readers see (portal.search.index): no need to strip the HTML again.
     snippet = highlight(body, terms, max_words=SNIPPET_WORDS)
     if "<mark>" not in snippet and "<mark>" in (from_comments := highlight(comments, terms, max_words=SNIPPET_WORDS)):
         snippet = Markup("In the comments: ") + from_comments
@@ -128,22 +267,23 @@ def _hit(idea: Idea, terms: list[str], comments: str) -> SearchHit:
 
 def search_ideas(query: str | None, viewer: Any, filters: SearchFilters | None = None, page: int = 1
                  ) -> SearchResults:
-    """Ideas the viewer may see matching every word of `query`, best match first, 20 a page, words marked."""
+    """Ideas the viewer may see matching every word of `query`, best match first, 20 a page, words marked.
+
+    At most POOL_SIZE matches are ranked (see _pool); with more, `page.capped` is set.
+    """
     terms = search_terms(query)
     empty = Page(items=[], page=page, per_page=PER_PAGE, total=0)
     if not terms:
         message = "Type a few words to search for." if not (query or "").strip() else \
             "Those words are too common to search for. Try something more specific."
         return SearchResults(query or "", terms, empty, message=message)
-    stmt = (filters or SearchFilters()).apply(_ranked(terms, viewer))
     try:
-        # Counted ten pages ahead at most: a common word matches a large share of every idea.
-        result_page = paginate(stmt, page, PER_PAGE, count_ahead=10)
+        result_page = _search_page(terms, viewer, filters or SearchFilters(), page)
     except DBAPIError:  # a last resort: the terms are built to be valid for both engines
         db.session.rollback()
         return SearchResults(query or "", terms, empty, message="That search could not be run. Try other words.")
-    comments = _comments_text([idea.id for idea in result_page.items])
-    hits = [_hit(idea, terms, comments.get(idea.id, "")) for idea in result_page.items]
+    texts = _indexed_text([idea.id for idea in result_page.items])
+    hits = [_hit(idea, terms, *texts.get(idea.id, ("", ""))) for idea in result_page.items]
     message = "" if result_page.total else "No ideas match that search."
     return SearchResults(query or "", terms, result_page, hits, message)
 
