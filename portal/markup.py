@@ -40,6 +40,9 @@ MAX_LINES = 2000
 MAX_RUN = 200
 MAX_UNCLOSED = 50
 MAX_TAGS = 300
+# A table's cost is in its cells (every one is parsed twice, by Markdown and by the cleaner); a thousand
+# dividers is a table far bigger than an idea needs, and keeps the worst one well under a tenth of a second.
+MAX_TABLE_DIVIDERS = 1000
 _TAG_LIKE = re.compile(r"<[!/?a-zA-Z]")
 _PREFIX = re.compile(r"^(?:[ \t]*(?:>|[*+\-](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*")
 _NEST_TOKEN = re.compile(r">|[*+\-]|\d{1,9}[.)]")
@@ -121,6 +124,9 @@ def check_markdown_limits(text: str, field: str = "body") -> None:
         raise ValidationError({field: "This text has too many unclosed brackets; please close or remove some."})
     if len(_TAG_LIKE.findall(text)) > MAX_TAGS:
         raise ValidationError({field: f"This text has more than {MAX_TAGS} HTML tags; please use Markdown instead."})
+    if text.count("|") > MAX_TABLE_DIVIDERS:
+        raise ValidationError({field: f"This text has more than {MAX_TABLE_DIVIDERS} table dividers (|); please make "
+                                      "the table smaller or link to a spreadsheet."})
     if _RUN.search(text):
         raise ValidationError({field: "This text repeats one symbol too many times in a row."})
 

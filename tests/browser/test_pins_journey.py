@@ -76,7 +76,15 @@ def test_a_click_places_the_pin_within_one_percent_of_the_spot(app, browser, liv
         assert abs(pin.x - target[0]) < 0.01 and abs(pin.y - target[1]) < 0.01, (pin.x, pin.y)
         marker = page.locator(f"#pin-{pin.id}")
         expect(marker).to_have_class("pin kind-open is-highlighted")
-        shown, box = marker.bounding_box(), image.bounding_box()
+        # Where the reader sees it once the page has settled: both boxes read in one layout, after the image
+        # has loaded and the script has sized the stage (two separate reads can straddle a reflow).
+        page.wait_for_load_state("load")
+        expect(page.locator("html.js-pins")).to_have_count(1)
+        shown, box = page.evaluate(
+            """id => [document.getElementById(id), document.querySelector('[data-pin-stage] .screen-image')]
+                 .map(el => { const r = el.getBoundingClientRect();
+                              return {x: r.x, y: r.y, width: r.width, height: r.height}; })""",
+            f"pin-{pin.id}")
         center = ((shown["x"] + shown["width"] / 2 - box["x"]) / box["width"],
                   (shown["y"] + shown["height"] / 2 - box["y"]) / box["height"])
         assert abs(center[0] - target[0]) < 0.01 and abs(center[1] - target[1]) < 0.01, center
