@@ -149,11 +149,10 @@ def shared_fragment(name: str, audience: str, render: Callable[[], Fragment],
     fragment = _get(f"fragment:{token}:{address.format(audience)}")
     if fragment is not None and (own is None or not own[1](fragment)):
         return fragment
-    if fragment is not None and own is not None:  # shared, but not for this viewer: theirs, or render it
-        audience = own[0]
-        fragment = _get(f"fragment:{token}:{address.format(audience)}")
-        if fragment is not None:
-            return fragment
+    if own is not None:  # no shared copy, or one not for this viewer: theirs if they have one, or render it
+        mine = _get(f"fragment:{token}:{address.format(own[0])}")
+        if mine is not None:
+            return mine
     fragment = render()  # always as the current viewer sees it
     if own is not None and own[1](fragment):
         audience = own[0]

@@ -199,3 +199,19 @@ def test_vote_states_print_what_the_button_needs():
     assert (vote_state(True).action, vote_state(True).css, vote_state(True).pressed) == ("remove", " is-voted", "true")
     assert (vote_state(False).action, vote_state(False).pressed) == ("add", "false")
     assert vote_state(VoteSlot(7)).action == "<!--slot:vote-action:7-->"
+
+
+@pytest.mark.parametrize("viewer", ["commenter", "reader", "author"])
+def test_a_timeline_is_rendered_once_for_each_viewer_until_the_next_write(app, clients, monkeypatch, viewer):
+    import portal.ideas.pages as pages
+
+    path, author, commenter, reader = _discussed(app)
+    rendered: list[int] = []
+    real = pages.timeline_and_commenters
+    monkeypatch.setattr(pages, "timeline_and_commenters", lambda *a: rendered.append(1) or real(*a))
+    client = clients({"commenter": commenter, "reader": reader, "author": author}[viewer])
+    first = client.get(path, follow_redirects=True).get_data(as_text=True)
+    second = client.get(path, follow_redirects=True).get_data(as_text=True)
+
+    assert "My own remark" in first and _controls(first) == _controls(second)
+    assert len(rendered) == 1  # the second view is served the copy the first one stored
