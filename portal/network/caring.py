@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import Integer, and_, bindparam, case, exists, func, literal, or_, select, union_all
 
 from portal.accounts.models import User
 from portal.extensions import db
@@ -27,16 +27,45 @@ class Fellow:
     connected: bool
 
 
-def _engaged(idea: Idea):
-    votes = (select(Vote.user_id.label("uid"), literal(1).label("weight")).where(Vote.idea_id == idea.id)
+_IDEA = bindparam("idea_id", type_=Integer)
+_AUTHOR = bindparam("author_id", type_=Integer)
+_ME = bindparam("me", type_=Integer)
+_VIEWER_TEAM = bindparam("viewer_team", type_=Integer)
+
+
+def _engaged():
+    votes = (select(Vote.user_id.label("uid"), literal(1).label("weight")).where(Vote.idea_id == _IDEA)
              .order_by(Vote.id.desc()).limit(CANDIDATES).subquery())
     comments = (select(Comment.author_id.label("uid"), literal(3).label("weight"))
-                .where(Comment.idea_id == idea.id, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None),
+                .where(Comment.idea_id == _IDEA, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None),
                        Comment.pending_approval.is_(False))
                 .order_by(Comment.id.desc()).limit(CANDIDATES).subquery())
-    author = select(literal(idea.author_id).label("uid"), literal(3).label("weight"))
+    author = select(_AUTHOR.label("uid"), literal(3).label("weight"))
     return union_all(select(votes.c.uid, votes.c.weight), select(comments.c.uid, comments.c.weight),
                      author).subquery()
+
+
+def _build_statement():
+    engaged = _engaged()
+    connected = exists().where(
+        or_(and_(Connection.low_user_id == _ME, Connection.high_user_id == User.id),
+            and_(Connection.high_user_id == _ME, Connection.low_user_id == User.id)),
+        Connection.status == ConnectionStatus.ACCEPTED.value)
+    blocked = exists().where(or_(and_(Block.blocker_id == _ME, Block.blocked_id == User.id),
+                                 and_(Block.blocker_id == User.id, Block.blocked_id == _ME)))
+    # People in the other role first: for a team viewer customers, for a customer the team.
+    in_team = case((User.role.in_(TEAM_ROLES), 1), else_=0)
+    other_role = case((in_team == _VIEWER_TEAM, 0), else_=1)
+    weight = func.sum(engaged.c.weight)
+    is_connected = case((connected, 1), else_=0)
+    return (select(User, weight, is_connected).join(engaged, engaged.c.uid == User.id)
+            .where(User.id != _ME, listed_people(), ~blocked)
+            .group_by(User.id).order_by(is_connected, other_role.desc(), weight.desc(), User.id)
+            .limit(bindparam("limit", type_=Integer)))
+
+
+# Built once: the statement's shape never changes, and building and keying it cost more than running it.
+_STATEMENT = _build_statement()
 
 
 def others_who_care(viewer: Any, idea: Idea, limit: int = SHOWN) -> list[Fellow]:
@@ -45,20 +74,7 @@ def others_who_care(viewer: Any, idea: Idea, limit: int = SHOWN) -> list[Fellow]
     Only people the directory lists appear: not banned, not contact-only, not out of the directory."""
     if not getattr(viewer, "is_authenticated", False):
         return []
-    engaged = _engaged(idea)
-    me = viewer.id
-    connected = exists().where(
-        or_(and_(Connection.low_user_id == me, Connection.high_user_id == User.id),
-            and_(Connection.high_user_id == me, Connection.low_user_id == User.id)),
-        Connection.status == ConnectionStatus.ACCEPTED.value)
-    blocked = exists().where(or_(and_(Block.blocker_id == me, Block.blocked_id == User.id),
-                                 and_(Block.blocker_id == User.id, Block.blocked_id == me)))
-    viewer_team = bool(getattr(viewer, "is_team", False))
-    other_role = case((User.role.in_(TEAM_ROLES), 0 if viewer_team else 1), else_=1 if viewer_team else 0)
-    weight = func.sum(engaged.c.weight)
-    is_connected = case((connected, 1), else_=0)
-    rows = db.session.execute(
-        select(User, weight, is_connected).join(engaged, engaged.c.uid == User.id)
-        .where(User.id != me, listed_people(), ~blocked)
-        .group_by(User.id).order_by(is_connected, other_role.desc(), weight.desc(), User.id).limit(limit))
+    rows = db.session.execute(_STATEMENT, {
+        "idea_id": idea.id, "author_id": idea.author_id, "me": viewer.id,
+        "viewer_team": 1 if getattr(viewer, "is_team", False) else 0, "limit": limit})
     return [Fellow(user=user, commented=total >= 3, connected=bool(conn)) for user, total, conn in rows]
