@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import bindparam, case, func, literal, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -40,13 +40,18 @@ class Item:
         return self.note.read_at is None
 
 
+# Built once: the bell is on every signed-in page.
+_UNREAD = select(func.count()).select_from(
+    select(Notification.id).where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+    .limit(BADGE_CAP).subquery())
+
+
 def unread_count(user: Any) -> int:
     """Unread notifications for the bell, up to BADGE_CAP (served by the (user_id, read_at) index)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    unread = (select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-              .limit(BADGE_CAP).subquery())
-    return db.session.scalar(select(func.count()).select_from(unread)) or 0
+    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
+
 
 
 def notifications_page(user: User, page: int, per_page: int = PER_PAGE) -> Page:

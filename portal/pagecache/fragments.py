@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -25,13 +26,18 @@ from sqlalchemy import select
 from portal.core.spam import HONEYPOT, SHOWN_AT, honeypot_html, shown_stamp
 from portal.extensions import cache, db
 from portal.pagecache import content_token, remember
-from portal.permissions import list_audience
+from portal.permissions import is_team, list_audience
 
 log = logging.getLogger(__name__)
 
-_SLOT = re.compile(r"<!--slot:(csrf|shown|vote-action|vote-css|vote-pressed)(?::(\d+))?-->")
+_SLOT = re.compile(r"<!--slot:(csrf|shown|vote-action|vote-css|vote-pressed|part)(?::([\w-]+))?-->")
 CSRF_SLOT = Markup("<!--slot:csrf-->")
 SHOWN_SLOT = Markup("<!--slot:shown-->")
+
+
+def part_slot(name: str) -> Markup:
+    """Where a whole shared page takes a part rendered for each viewer (the site header, say): see `fill`."""
+    return Markup(f"<!--slot:part:{name}-->")
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,8 @@ def spam_fields_slot(form_key: object = "") -> Markup:
 
 # Passed to render_template for a shared fragment: the personal values a template would print become slots.
 SLOT_CONTEXT: dict[str, Any] = {"csrf_token": lambda: CSRF_SLOT, "spam_fields": spam_fields_slot}
+# For a whole shared page: base.html prints part slots where the viewer's header and notices go.
+PAGE_SLOT_CONTEXT: dict[str, Any] = {**SLOT_CONTEXT, "part_slot": part_slot, "shared_page": True}
 
 
 @dataclass
@@ -103,17 +111,24 @@ class Fragment:
     people: list[int] = field(default_factory=list)
 
 
-def fill(fragment: Fragment, voted: Collection[int] = ()) -> Markup:
-    """The fragment for this viewer: their CSRF token, form stamp and vote states in place of the slots."""
+def fill(fragment: Fragment, voted: Collection[int] = (), parts: Mapping[str, Callable[[], str]] | None = None
+         ) -> Markup:
+    """The fragment for this viewer: their CSRF token, form stamp, vote states and `parts` in place of the slots.
+
+    `parts` maps a part slot's name to what renders it for this viewer; each is called at most once.
+    """
     made: dict[str, str] = {}
 
     def one(match: re.Match[str]) -> str:
-        name, idea_id = match.group(1), match.group(2)
+        name, arg = match.group(1), match.group(2)
         if name == "csrf":
             return made.get(name) or made.setdefault(name, generate_csrf())
         if name == "shown":
             return made.get(name) or made.setdefault(name, str(escape(shown_stamp())))
-        state = VOTED if int(idea_id) in voted else NOT_VOTED
+        if name == "part":
+            key = f"part:{arg}"
+            return made[key] if key in made else made.setdefault(key, str((parts or {})[arg]()))
+        state = VOTED if int(arg) in voted else NOT_VOTED
         return getattr(state, name.removeprefix("vote-"))
 
     return Markup(_SLOT.sub(one, fragment.html))
@@ -158,6 +173,27 @@ def shared_fragment(name: str, audience: str, render: Callable[[], Fragment],
         audience = own[0]
     _set(f"fragment:{token}:{address.format(audience)}", fragment)
     return fragment
+
+
+def shares_pages(viewer: Any) -> bool:
+    """Whether `viewer` is served whole pages shared with their audience: signed-in people outside the team.
+
+    Team members see controls that differ by role and by what they watch; their pages are rendered for them.
+    """
+    return (viewer.is_authenticated and not is_team(viewer) and current_app.config["PAGE_CACHE_ENABLED"])
+
+
+def shared_page(render: Callable[[], Fragment], parts: Mapping[str, Callable[[], str]] | None = None) -> Markup:
+    """A whole page (rendered with PAGE_SLOT_CONTEXT) shared by the viewer's audience, filled in for them: their
+    header and notices, CSRF token, form stamps, votes, and any other `parts` the page leaves as part slots."""
+    from portal.ideas.queries import voted_idea_ids
+
+    fragment = shared_fragment("page", audience_key(current_user), render)
+    return fill(fragment, voted_idea_ids(current_user, fragment.idea_ids), {
+        "header": lambda: render_template("_site_header.html"),
+        "notices": lambda: render_template("_notices.html"),
+        **(parts or {}),
+    })
 
 
 def _get(key: str) -> Fragment | None:

@@ -10,7 +10,17 @@ from portal.core.forms import attempt
 from portal.core.pagination import paginate, parse_page
 from portal.extensions import db
 from portal.ideas.queries import SORTS, idea_counts_by_prototype, idea_list, parse_sort, tag_for_viewer, voted_idea_ids
-from portal.pagecache.fragments import SLOT_CONTEXT, VOTES_TO_FILL, Fragment, audience_key, fill, shared_fragment
+from portal.pagecache.fragments import (
+    PAGE_SLOT_CONTEXT,
+    SLOT_CONTEXT,
+    VOTES_TO_FILL,
+    Fragment,
+    audience_key,
+    fill,
+    shared_fragment,
+    shared_page,
+    shares_pages,
+)
 from portal.permissions import can_manage_products, require
 from portal.prototypes import services
 from portal.prototypes.forms import ProductForm, PrototypeForm
@@ -32,30 +42,46 @@ def _prototype_or_404(slug: str) -> Prototype:
     return prototype_by_slug(slug) or abort(404)
 
 
+def _render_idea_list(*, empty: str, show_prototype: bool = True, **filters) -> Fragment:
+    """The page's idea list and pagination as everyone of the viewer's audience sees it, votes left as slots."""
+    sort = parse_sort(request.args.get("sort"))
+    tag = tag_for_viewer(request.args.get("tag"), current_user)
+    page = paginate(idea_list(viewer=current_user, sort=sort, tag_id=tag.id if tag else None, **filters),
+                    parse_page(request.args.get("page")), current_app.config["IDEAS_PER_PAGE"],
+                    count_ahead=COUNT_AHEAD)
+    html = render_template("ideas/_list_section.html", page=page, voted=VOTES_TO_FILL, sort=sort, sorts=SORTS,
+                           tag=tag, tags=tags_for_viewer(current_user), show_prototype=show_prototype,
+                           empty=empty, **SLOT_CONTEXT)
+    return Fragment(html, [idea.id for idea in page.items])
+
+
 def _idea_list(*, empty: str, show_prototype: bool = True, **filters) -> Markup:
     """The page's idea list and pagination: shared by everyone of one audience, with the viewer's votes filled in."""
-
-    def render() -> Fragment:
-        sort = parse_sort(request.args.get("sort"))
-        tag = tag_for_viewer(request.args.get("tag"), current_user)
-        page = paginate(idea_list(viewer=current_user, sort=sort, tag_id=tag.id if tag else None, **filters),
-                        parse_page(request.args.get("page")), current_app.config["IDEAS_PER_PAGE"],
-                        count_ahead=COUNT_AHEAD)
-        html = render_template("ideas/_list_section.html", page=page, voted=VOTES_TO_FILL, sort=sort, sorts=SORTS,
-                               tag=tag, tags=tags_for_viewer(current_user), show_prototype=show_prototype,
-                               empty=empty, **SLOT_CONTEXT)
-        return Fragment(html, [idea.id for idea in page.items])
-
-    fragment = shared_fragment("idea-list", audience_key(current_user), render)
+    fragment = shared_fragment("idea-list", audience_key(current_user),
+                               lambda: _render_idea_list(empty=empty, show_prototype=show_prototype, **filters))
     return fill(fragment, voted_idea_ids(current_user, fragment.idea_ids))
+
+
+PRODUCT_EMPTY = "No ideas yet. Be the first to post one."
 
 
 @bp.get("/products/<slug>")
 def product(slug: str):
+    if shares_pages(current_user):
+        # The whole page is the same for every member of an audience: rendered once, the header filled per viewer.
+        def render() -> Fragment:
+            product = _product_or_404(slug)
+            listing = _render_idea_list(product_id=product.id, empty=PRODUCT_EMPTY)
+            html = render_template("prototypes/product.html", product=product, stages=prototypes_by_stage(product.id),
+                                   idea_counts=idea_counts_by_prototype(product.id, current_user),
+                                   idea_list=Markup(listing.html), **PAGE_SLOT_CONTEXT)
+            return Fragment(html, listing.idea_ids)
+
+        return shared_page(render)
     product = _product_or_404(slug)
     return render_template("prototypes/product.html", product=product, stages=prototypes_by_stage(product.id),
                            idea_counts=idea_counts_by_prototype(product.id, current_user),
-                           idea_list=_idea_list(product_id=product.id, empty="No ideas yet. Be the first to post one."))
+                           idea_list=_idea_list(product_id=product.id, empty=PRODUCT_EMPTY))
 
 
 @bp.route("/products/new", methods=["GET", "POST"])

@@ -1,0 +1,119 @@
+"""Whole pages shared by the signed-in members of one audience (issue 7): the product page is rendered once and
+each member gets their own header, notices, token and votes. Each test serves one member what another stored."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import inspect
+
+import portal.prototypes.views as product_views
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.ideas import services as idea_services
+from portal.ideas.models import Idea
+from portal.triage.statuses import initial_status
+from tests.conftest import AuthActions
+from tests.factories import make_idea, make_prototype, make_user
+
+
+@pytest.fixture
+def clients(app):
+    def signed_in(user):
+        with app.app_context():
+            email = db.session.get(User, inspect(user).identity[0]).email
+        client = app.test_client()
+        assert AuthActions(client).login(email).status_code == 302
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
+def product_page(app):
+    with app.app_context():
+        initial_status()
+        prototype = make_prototype(name="Reading lamp")
+        ideas = [make_idea(prototype=prototype, title=f"Lamp idea {n}").id for n in range(2)]
+        return f"/products/{prototype.product.slug}", ideas
+
+
+def _header(html: str) -> str:
+    return html[html.index('<header class="site-header">'):html.index("</header>")]
+
+
+def test_each_member_gets_their_own_header_on_a_shared_page(app, clients, product_page, monkeypatch):
+    path, ideas = product_page
+    with app.app_context():
+        alice, bob = make_user(display_name="Alice Arden"), make_user(display_name="Bob Brook")
+        idea_services.cast_vote(bob, db.session.get(Idea, ideas[1]))
+        alice_id, bob_id = alice.id, bob.id
+    rendered: list[int] = []
+    real = product_views.prototypes_by_stage
+    monkeypatch.setattr(product_views, "prototypes_by_stage", lambda *a: rendered.append(1) or real(*a))
+    as_alice, as_bob = clients(alice), clients(bob)
+
+    mine = as_alice.get(path).get_data(as_text=True)
+    theirs = as_bob.get(path).get_data(as_text=True)  # served what Alice's request stored
+
+    assert len(rendered) == 1
+    assert "Alice Arden" in _header(mine) and f"/people/{alice_id}" in _header(mine) and "Bob Brook" not in mine
+    assert "Bob Brook" in _header(theirs) and f"/people/{bob_id}" in _header(theirs) and "Alice Arden" not in theirs
+    assert 'aria-pressed="true"' in theirs and 'aria-pressed="true"' not in mine
+    assert "<!--slot:" not in mine + theirs
+
+
+def test_the_shared_page_carries_each_members_working_token(app, clients, product_page, monkeypatch):
+    path, _ = product_page
+    with app.app_context():
+        alice, bob = make_user(), make_user()
+    as_alice, as_bob = clients(alice), clients(bob)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    as_alice.get(path)
+    page = as_bob.get(path).get_data(as_text=True)
+    meta = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)[1]
+    sign_out = re.search(r'action="/logout".*?name="csrf_token" value="([^"]+)"', page, re.S)[1]
+    assert meta == sign_out
+    assert as_bob.post("/logout", data={"csrf_token": sign_out}).status_code == 302
+    assert "Sign in" in _header(as_bob.get(path).get_data(as_text=True))
+
+
+def test_a_flashed_message_reaches_only_its_member(app, clients, product_page):
+    path, _ = product_page
+    with app.app_context():
+        alice, bob = make_user(), make_user()
+    as_alice, as_bob = clients(alice), clients(bob)
+    as_bob.get(path)
+    with as_alice.session_transaction() as session:
+        session["_flashes"] = [("success", "Your settings are saved.")]
+
+    assert "Your settings are saved." in as_alice.get(path).get_data(as_text=True)
+    assert "Your settings are saved." not in as_bob.get(path).get_data(as_text=True)
+    assert "Your settings are saved." not in as_alice.get(path).get_data(as_text=True)  # shown once
+
+
+def test_an_unconfirmed_member_sees_their_own_address(app, clients, product_page, monkeypatch):
+    path, _ = product_page
+    monkeypatch.setitem(app.config, "REQUIRE_EMAIL_VERIFICATION", True)
+    with app.app_context():
+        first, second = make_user(verified=False), make_user(verified=False)
+        first_email, second_email = first.email, second.email
+    assert first_email in clients(first).get(path).get_data(as_text=True)
+    page = clients(second).get(path).get_data(as_text=True)
+    assert second_email in page and first_email not in page
+
+
+def test_team_pages_are_their_own(app, clients, product_page):
+    path, _ = product_page
+    with app.app_context():
+        designer, customer = make_user(role="designer"), make_user()
+    assert "Edit product" in clients(designer).get(path).get_data(as_text=True)
+    assert "Edit product" not in clients(customer).get(path).get_data(as_text=True)
+    assert "Edit product" in clients(designer).get(path).get_data(as_text=True)
+
+
+def test_a_product_that_does_not_exist_is_a_404_for_members(app, clients, product_page):
+    with app.app_context():
+        member = make_user()
+    assert clients(member).get("/products/no-such-product").status_code == 404
