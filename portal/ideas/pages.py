@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,7 +18,20 @@ from portal.ideas.forms import CommentForm
 from portal.ideas.models import Idea
 from portal.ideas.queries import merge_candidates, merged_duplicates, timeline_and_commenters
 from portal.ideas.services import has_voted
-from portal.pagecache.fragments import SLOT_CONTEXT, Fragment, fill, shared_fragment
+from portal.pagecache.fragments import (
+    CSRF_SLOT,
+    PAGE_SLOT_CONTEXT,
+    SHOWN_SLOT,
+    SLOT_CONTEXT,
+    Fragment,
+    VoteSlot,
+    audience_key,
+    fill,
+    part_slot,
+    shared_fragment,
+    shared_page,
+    shares_pages,
+)
 from portal.permissions import can_comment, can_see_internal, can_view_idea, is_team, list_audience
 from portal.prototypes.models import Prototype
 from portal.screens.queries import pins_of_idea
@@ -49,13 +63,18 @@ def _panel_forms(idea: Idea, panel: dict[str, Any], given: dict[str, Any]) -> di
     }
 
 
-def visible_idea_or_404(idea_id: int) -> Idea:
-    """The idea, or 404 when it does not exist or the current viewer may not see it (hidden, held)."""
-    # Everything the page's header shows, in the same query; tags in a second one (SQLite plans a join to the
-    # tag table's link rows as a scan of all of them).
-    idea = db.session.get(Idea, idea_id, options=[joinedload(Idea.product), joinedload(Idea.prototype),
-                                                  joinedload(Idea.author), joinedload(Idea.status),
-                                                  selectinload(Idea.tags)])
+_PAGE_OPTIONS = [joinedload(Idea.product), joinedload(Idea.prototype), joinedload(Idea.author),
+                 joinedload(Idea.status), selectinload(Idea.tags)]
+
+
+def visible_idea_or_404(idea_id: int, *, eager: bool = True) -> Idea:
+    """The idea, or 404 when it does not exist or the current viewer may not see it (hidden, held).
+
+    `eager` loads everything the page's header shows alongside; a page served shared (see pagecache.fragments)
+    needs only the idea's own row unless it is rendered.
+    """
+    # Tags in a second query: SQLite plans a join to the tag table's link rows as a scan of all of them.
+    idea = db.session.get(Idea, idea_id, options=_PAGE_OPTIONS if eager else None)
     if idea is None or not can_view_idea(current_user, idea):
         abort(404)
     return idea
@@ -70,14 +89,13 @@ def merged_into(idea: Idea, raw_id: str | None, viewer: Any) -> Idea | None:
     return duplicate
 
 
-def _timeline_html(idea: Idea, duplicates: list[Idea], placed: list[Any]) -> Markup:
-    """The comment threads and status changes, shared by everyone who would see them alike.
+def _timeline(idea: Idea, duplicates: list[Idea], placed: list[Any]) -> Fragment:
+    """The comment threads and status changes, shared by everyone who would see them alike, slots unfilled.
 
     Team members, the idea's author and people who commented (even a comment held or hidden) see controls of their
     own (edit, delete, mark helpful, moderate), so their copy is theirs alone; everyone else of one audience shares.
     """
     viewer = current_user
-    signed_in = viewer.is_authenticated
     audience = list_audience(viewer)
 
     def render() -> Fragment:
@@ -86,18 +104,71 @@ def _timeline_html(idea: Idea, duplicates: list[Idea], placed: list[Any]) -> Mar
                                placed=placed, **SLOT_CONTEXT)
         return Fragment(html, people=sorted(commenters))
 
-    if not signed_in:
-        return fill(shared_fragment("timeline", audience, render))
+    if not viewer.is_authenticated:
+        return shared_fragment("timeline", audience, render)
     own_audience = f"{audience}:{viewer.id}"
     if is_team(viewer) or viewer.id == idea.author_id:
-        return fill(shared_fragment("timeline", own_audience, render))
-    return fill(shared_fragment("timeline", audience, render, own=(own_audience, lambda f: viewer.id in f.people)))
+        return shared_fragment("timeline", own_audience, render)
+    return shared_fragment("timeline", audience, render, own=(own_audience, lambda f: viewer.id in f.people))
+
+
+def _timeline_html(idea: Idea, duplicates: list[Idea], placed: list[Any]) -> Markup:
+    return fill(_timeline(idea, duplicates, placed))
+
+
+def _shared_idea_page(idea: Idea, merged_from: Idea | None) -> Markup:
+    """The idea page as every member of the viewer's audience sees it, filled in for them.
+
+    Its author and people who commented on it see controls of their own, so their copy is theirs alone. The vote,
+    follow button, "others who care" and comment form are the viewer's own, filled into slots on every view.
+    """
+    viewer = current_user
+
+    def render() -> Fragment:
+        duplicates = merged_duplicates(idea.id, viewer)
+        placed = pins_of_idea(idea, viewer)
+        timeline = _timeline(idea, duplicates, placed)  # unfilled: its slots are filled with the page's
+        html = render_template(
+            "ideas/show.html", idea=idea, form=None, timeline_html=Markup(timeline.html), placed=placed,
+            voted=VoteSlot(idea.id), duplicates=duplicates, merge_query="", merge_results=[],
+            merged_from=merged_from, **triage_panel(idea, viewer), **PAGE_SLOT_CONTEXT)
+        if can_comment(viewer, idea):  # the same form for the whole audience but for its token and stamp
+            html = html.replace(part_slot("comment-form"), _slotted_comment_form(idea))
+        return Fragment(html, [idea.id], people=timeline.people)
+
+    own = f"{audience_key(viewer)}:{viewer.id}"
+    if viewer.id == idea.author_id:
+        return shared_page(render, audience=own, parts=_idea_parts(idea))
+    return shared_page(render, own=(own, lambda f: viewer.id in f.people), parts=_idea_parts(idea))
+
+
+def _slotted_comment_form(idea: Idea) -> str:
+    """The comment form as rendered for this viewer, with their CSRF token and form stamp turned back into slots."""
+    form = CommentForm()
+    html = render_template("ideas/_comment_form.html", idea=idea, form=form, reply_to=None)
+    return (html.replace(f'value="{generate_csrf()}"', f'value="{CSRF_SLOT}"')
+            .replace(f'value="{form.form_shown.data}"', f'value="{SHOWN_SLOT}"'))
+
+
+def _idea_parts(idea: Idea) -> dict[str, Any]:
+    def comment_form() -> str:
+        form = CommentForm() if can_comment(current_user, idea) else None
+        return render_template("ideas/_comment_form.html", idea=idea, form=form, reply_to=None)
+
+    return {
+        "follow": lambda: render_template("ideas/_follow.html", idea=idea),
+        "others-who-care": lambda: render_template("network/_others_who_care.html", idea=idea),
+        "comment-form": comment_form,
+    }
 
 
 def render_idea_page(idea: Idea, form: CommentForm | None = None, status: int = 200, **extra: Any):
     """The idea page with its timeline and, for the team, the triage panel; `extra` keeps typed input."""
     if not can_view_idea(current_user, idea):  # also when a refused form would re-render it
         abort(404)
+    if form is None and status == 200 and set(extra) <= {"merged_from", "merge_query"} \
+            and request.method == "GET" and shares_pages(current_user):
+        return _shared_idea_page(idea, extra.get("merged_from")), status
     merge_query = extra.pop("merge_query", "")
     panel = triage_panel(idea, current_user)
     if can_see_internal(current_user):

@@ -17,6 +17,7 @@ from portal.ideas.forms import CommentForm, IdeaForm
 from portal.ideas.models import Comment, Idea
 from portal.ideas.pages import merged_into, render_idea_page, visible_idea_or_404
 from portal.ideas.queries import voted_idea_ids
+from portal.pagecache.fragments import shares_pages
 from portal.permissions import can_edit_comment, can_edit_idea, can_see_internal, require
 from portal.prototypes.queries import open_prototypes, product_by_slug, prototype_by_slug
 from portal.search.queries import similar_ideas
@@ -28,7 +29,7 @@ bp = Blueprint("ideas", __name__)
 @bp.get("/ideas/<int:idea_id>")
 @bp.get("/ideas/<int:idea_id>/<slug>")
 def show(idea_id: int, slug: str | None = None):
-    idea = visible_idea_or_404(idea_id)
+    idea = visible_idea_or_404(idea_id, eager=not shares_pages(current_user))
     if idea.merged_into_id is not None and not can_see_internal(current_user):
         # Everyone outside the team follows a duplicate to the idea it was merged into.
         return redirect(idea_url(visible_idea_or_404(idea.merged_into_id), merged=idea.id))

@@ -183,12 +183,15 @@ def shares_pages(viewer: Any) -> bool:
     return (viewer.is_authenticated and not is_team(viewer) and current_app.config["PAGE_CACHE_ENABLED"])
 
 
-def shared_page(render: Callable[[], Fragment], parts: Mapping[str, Callable[[], str]] | None = None) -> Markup:
+def shared_page(render: Callable[[], Fragment], parts: Mapping[str, Callable[[], str]] | None = None, *,
+                audience: str | None = None, own: tuple[str, Callable[[Fragment], bool]] | None = None) -> Markup:
     """A whole page (rendered with PAGE_SLOT_CONTEXT) shared by the viewer's audience, filled in for them: their
-    header and notices, CSRF token, form stamps, votes, and any other `parts` the page leaves as part slots."""
+    header and notices, CSRF token, form stamps, votes, and any other `parts` the page leaves as part slots.
+
+    `audience` overrides the viewer's audience; `own` is as for `shared_fragment`."""
     from portal.ideas.queries import voted_idea_ids
 
-    fragment = shared_fragment("page", audience_key(current_user), render)
+    fragment = shared_fragment("page", audience or audience_key(current_user), render, own=own)
     return fill(fragment, voted_idea_ids(current_user, fragment.idea_ids), {
         "header": lambda: render_template("_site_header.html"),
         "notices": lambda: render_template("_notices.html"),

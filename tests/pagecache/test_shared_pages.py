@@ -117,3 +117,79 @@ def test_a_product_that_does_not_exist_is_a_404_for_members(app, clients, produc
     with app.app_context():
         member = make_user()
     assert clients(member).get("/products/no-such-product").status_code == 404
+
+
+@pytest.fixture
+def idea_page(app):
+    with app.app_context():
+        initial_status()
+        author = make_user(display_name="Ada Author")
+        idea = make_idea(author=author, title="Brighter reading lamp")
+        return f"/ideas/{idea.id}", idea.id, author
+
+
+def test_each_member_gets_their_own_vote_follow_and_form_on_a_shared_idea_page(app, clients, idea_page, monkeypatch):
+    import portal.ideas.pages as pages
+
+    path, idea_id, _ = idea_page
+    with app.app_context():
+        alice, bob = make_user(display_name="Alice Arden"), make_user(display_name="Bob Brook")
+        idea_services.cast_vote(bob, db.session.get(Idea, idea_id))  # voting follows the idea too
+    rendered: list[int] = []
+    real = pages.pins_of_idea
+    monkeypatch.setattr(pages, "pins_of_idea", lambda *a: rendered.append(1) or real(*a))
+    as_alice, as_bob = clients(alice), clients(bob)
+
+    mine = as_alice.get(path, follow_redirects=True).get_data(as_text=True)
+    theirs = as_bob.get(path, follow_redirects=True).get_data(as_text=True)
+
+    assert len(rendered) == 1  # Bob was served the page Alice's request stored
+    assert "Alice Arden" in _header(mine) and "Bob Brook" in _header(theirs)
+    assert 'aria-pressed="true"' in theirs.split('class="idea-vote"')[1].split("</form>")[0]
+    assert 'aria-pressed="false"' in mine.split('class="idea-vote"')[1].split("</form>")[0]
+    assert "Following" in theirs.split('id="follow"')[1].split("</div>")[0]
+    assert "Following" not in mine.split('id="follow"')[1].split("</div>")[0]
+    # Others who care: Alice is shown Bob (he voted), and nobody is shown themselves.
+    assert "Bob Brook" in mine.split("Others who care")[1] and "Alice Arden" not in mine.split("Others who care")[1]
+    assert 'id="comment-form"' in mine and 'id="comment-form"' in theirs
+    assert "<!--slot:" not in mine + theirs
+
+
+def test_a_member_can_comment_with_the_form_of_a_shared_page(app, clients, idea_page, monkeypatch):
+    path, idea_id, _ = idea_page
+    with app.app_context():
+        alice, bob = make_user(), make_user()
+    as_alice, as_bob = clients(alice), clients(bob)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    as_alice.get(path, follow_redirects=True)
+    page = as_bob.get(path, follow_redirects=True).get_data(as_text=True)
+    form = page[page.index('id="comment-form"'):]
+    form = form[:form.index("</form>")]
+    fields = dict(re.findall(r'name="(csrf_token|form_shown|website_url)"[^>]*value="([^"]*)"', form))
+    assert set(fields) == {"csrf_token", "form_shown", "website_url"}
+
+    response = as_bob.post(f"/ideas/{idea_id}/comments", data={**fields, "body": "Warmer light, please"})
+
+    assert response.status_code == 302
+    assert "Warmer light, please" in as_alice.get(path, follow_redirects=True).get_data(as_text=True)
+
+
+def test_the_author_sees_their_own_controls_and_others_do_not(app, clients, idea_page):
+    path, _, author = idea_page
+    with app.app_context():
+        member = make_user()
+    for _ in range(2):
+        assert ">Edit</a>" in clients(author).get(path, follow_redirects=True).get_data(as_text=True)
+        assert ">Edit</a>" not in clients(member).get(path, follow_redirects=True).get_data(as_text=True)
+
+
+def test_an_unconfirmed_member_is_asked_to_confirm_their_own_address(app, clients, idea_page, monkeypatch):
+    path, _, _ = idea_page
+    monkeypatch.setitem(app.config, "REQUIRE_EMAIL_VERIFICATION", True)
+    with app.app_context():
+        first, second = make_user(verified=False), make_user(verified=False)
+        first_email, second_email = first.email, second.email
+    assert first_email in clients(first).get(path, follow_redirects=True).get_data(as_text=True)
+    page = clients(second).get(path, follow_redirects=True).get_data(as_text=True)
+    assert "Confirm your email address to join the discussion" in page
+    assert second_email in page and first_email not in page
