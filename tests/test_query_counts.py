@@ -56,10 +56,11 @@ def test_idea_page_query_count_does_not_grow_with_comments(app, client, auth, co
 
 QUERY_BUDGET = 10
 # The vote toggle (issue 7): the signed-in person, the idea read and locked with its status (and whether the voter
-# follows it), the vote, the counter (UPDATE ... RETURNING), the webhook lookup and the voter's reputation recount
-# (one statement, issue 8). The noindex header is for GET answers only, so it adds nothing. A first vote on an idea
-# one does not follow adds the follow.
-VOTE_BUDGET = 6
+# follows it), the vote, the counter (UPDATE ... RETURNING), the webhook lookup and the voter's reputation (issue 8):
+# their total's row locked, then moved by what the vote changed. That was one statement recounting every rule, but
+# it cost a prolific author 8 ms a vote; two cheap ones replace it. The noindex header is for GET answers only, so it
+# adds nothing. A first vote on an idea one does not follow adds the follow.
+VOTE_BUDGET = 7
 # Pages over the budget, by how much and why: the queries the features of other issues added to them. Each
 # figure is a ceiling: the page must not get any dearer (and the growth tests above hold for them too).
 OVER_BUDGET = {

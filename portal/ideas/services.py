@@ -55,7 +55,7 @@ from portal.permissions import (
     require,
 )
 from portal.prototypes.models import Prototype
-from portal.reputation.totals import refresh_inviter_of, refresh_totals
+from portal.reputation.totals import refresh_inviter_of, vote_changed
 from portal.search.index import index_new_comment, reindex_idea
 from portal.triage.statuses import initial_status
 from portal.webhooks import events as webhooks
@@ -232,7 +232,7 @@ def _vote_statements(dialect: str) -> _VoteStatements:
         # across drivers for this statement).
         insert=insert(votes).on_conflict_do_nothing(index_elements=["idea_id", "user_id"]).returning(votes.c.id),
         delete=delete(votes).where(votes.c.idea_id == bindparam("idea"), votes.c.user_id == bindparam("voter"))
-        .returning(votes.c.created_at),
+        .returning(votes.c.created_at, votes.c.on_behalf_by_id),
     )
 
 
@@ -297,7 +297,8 @@ def cast_vote(actor: User, idea: Idea | int) -> int:
         if not following:
             auto_follow(actor, idea.id)
         webhooks.vote_changed(actor, idea, added=True)
-        refresh_totals([actor.id])  # votes on others' ideas earn a little reputation
+        if _earns_reputation(idea, actor.id, on_behalf_by_id=None):
+            vote_changed(actor.id, added=True)  # votes on others' ideas earn a little reputation
     db.session.commit()
     return count
 
@@ -306,17 +307,23 @@ def remove_vote(actor: User, idea: Idea | int) -> int:
     """Withdraw the actor's vote if there is one; return the idea's vote count (`idea` may be an id)."""
     idea, _ = _lock_for_voting(idea, actor)
     require(can_vote(actor, idea))
-    removed = db.session.execute(_statements().delete, {"idea": idea.id, "voter": actor.id}).scalar_one_or_none()
+    removed = db.session.execute(_statements().delete, {"idea": idea.id, "voter": actor.id}).first()
     if removed is None:
         count = idea.vote_count  # read under the lock, as in cast_vote
     else:
-        if removed.tzinfo is None:
-            removed = removed.replace(tzinfo=UTC)
-        count = _bump(idea.id, votes=-1, trending=-trending_weight(removed))
+        created_at = removed.created_at if removed.created_at.tzinfo else removed.created_at.replace(tzinfo=UTC)
+        count = _bump(idea.id, votes=-1, trending=-trending_weight(created_at))
         webhooks.vote_changed(actor, idea, added=False)
-        refresh_totals([actor.id])
+        if _earns_reputation(idea, actor.id, on_behalf_by_id=removed.on_behalf_by_id):
+            vote_changed(actor.id, added=False)
     db.session.commit()
     return count
+
+
+def _earns_reputation(idea: Idea, voter_id: int, on_behalf_by_id: int | None) -> bool:
+    """Whether a vote counts for the voter's reputation (see portal.reputation.queries: the votes rule)."""
+    return (idea.author_id is not None and idea.author_id != voter_id and idea.hidden_at is None
+            and on_behalf_by_id is None)
 
 
 def has_voted(user: User, idea: Idea) -> bool:

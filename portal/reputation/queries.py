@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, Integer, Select, and_, exists, false, func, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.elements import BindParameter, ColumnClause
 from sqlalchemy.sql.functions import FunctionElement
 
 from portal.accounts.models import User
@@ -109,7 +109,12 @@ def _one_persons_votes(scope: Scope) -> Select:
     votes; a scalar subquery cannot be turned into that join. A hidden idea's author reads as NULL: not counted.
     """
     author = select(Idea.author_id).where(Idea.id == Vote.idea_id, Idea.hidden_at.is_(None)).scalar_subquery()
-    stmt = select(Vote.user_id, func.count()).where(author != Vote.user_id, Vote.on_behalf_by_id.is_(None))
+    stmt = select(Vote.user_id, func.count())
+    if isinstance(scope.person, BindParameter):
+        # Everyone votes for their own ideas when posting them: a prolific author's votes are mostly those. Set
+        # aside at once (one hashed list of their ideas) rather than each looked up, as a vote costing 8 ms showed.
+        stmt = stmt.where(Vote.idea_id.not_in(select(Idea.id).where(Idea.author_id == scope.person)))
+    stmt = stmt.where(author != Vote.user_id, Vote.on_behalf_by_id.is_(None))
     if scope.since is not None:
         stmt = stmt.where(Vote.created_at >= scope.since)
     return _scoped(stmt, Vote.user_id, scope, None)
@@ -157,14 +162,20 @@ def _least_sqlite(element: least, compiler, **kw) -> str:
     return f"min({compiler.process(element.clauses, **kw)})"
 
 
-def _counted(rule: Rule, person: ColumnElement[int]) -> ColumnElement[int]:
-    """How many records one person has for a rule, as a scalar subquery; a capped rule counts only to its cap."""
+def records_to_cap(rule: Rule) -> int:
+    """How many records of a capped rule earn its whole cap."""
+    return -(-rule.cap // rule.points)
+
+
+def counted_records(rule: Rule, person: ColumnElement[int], past_cap: int = 0) -> ColumnElement[int]:
+    """How many records one person has for a rule, as a scalar subquery; a capped rule counts only to its cap
+    (and `past_cap` more)."""
     records = _COUNTERS[rule.key](Scope(person=person)).group_by(None)
     if not rule.cap:
         return records.with_only_columns(func.count(), maintain_column_froms=True).scalar_subquery()
     # Records past the cap earn nothing, so counting stops there: a keen voter's hundreds of votes are not
     # all joined to their ideas on every vote (and the LIMIT steers PostgreSQL to an index walk, not a scan).
-    enough = -(-rule.cap // rule.points)
+    enough = records_to_cap(rule) + past_cap
     capped = records.with_only_columns(literal_column("1"), maintain_column_froms=True).limit(
         literal_column(str(enough), Integer))  # inline: a bound LIMIT leaves a prepared plan guessing
     column = person.__clause_element__() if hasattr(person, "__clause_element__") else person
@@ -178,7 +189,7 @@ def points_expression(person: ColumnElement[int]) -> ColumnElement[int]:
     """One person's total as a single SQL expression: the formula of `score`, one counting subquery per rule."""
     total: ColumnElement[int] | None = None
     for rule in RULES:
-        line = _counted(rule, person) * rule.points
+        line = counted_records(rule, person) * rule.points
         if rule.cap:
             line = least(line, rule.cap)
         total = line if total is None else total + line

@@ -76,3 +76,26 @@ def test_the_same_person_double_clicking_vote_counts_once(app):
 
     assert _run_threads(cast, 6) == []
     assert _counts(app, idea.id) == (2, 2)  # the author's vote and this one
+
+
+def test_one_person_voting_on_many_ideas_at_once_keeps_their_reputation_exact(app):
+    from portal.reputation.models import ReputationTotal
+    from portal.reputation.queries import points
+    from portal.reputation.scoring import RULES_BY_KEY
+
+    cap = RULES_BY_KEY["votes"].cap
+    with app.app_context():
+        voter = make_user()
+        voter_id, user_class = voter.id, type(voter)
+        earlier = [make_idea().id for _ in range(cap - 3)]
+        ideas = [make_idea().id for _ in range(8)]
+        for idea_id in earlier:  # three short of the cap: the parallel votes cross it
+            services.cast_vote(voter, idea_id)
+
+    def cast(i: int) -> None:
+        with app.app_context():
+            services.cast_vote(db.session.get(user_class, voter_id), ideas[i])
+
+    assert _run_threads(cast, len(ideas)) == []
+    with app.app_context():
+        assert db.session.get(ReputationTotal, voter_id).points == points(voter_id) == cap

@@ -157,3 +157,27 @@ def test_an_inviters_own_votes_stay_in_the_total_an_invitee_earns_them(ctx):
     assert _points(other_inviter) == 1
     _assert_exact()
 
+
+
+def test_votes_around_the_cap_move_the_total_only_below_it(ctx):
+    cap = RULES_BY_KEY["votes"].cap
+    voter, author = make_user(), make_user()
+    ideas = [make_idea(author).id for _ in range(cap + 2)]
+    own = make_idea(voter).id  # posting it cast the voter's own vote: that earns nothing
+    for idea_id in ideas[:cap - 1]:
+        idea_services.cast_vote(voter, idea_id)
+    assert _points(voter) == cap - 1
+
+    idea_services.cast_vote(voter, ideas[cap - 1])  # the vote that reaches the cap
+    assert _points(voter) == cap
+    idea_services.cast_vote(voter, ideas[cap])  # past it: nothing more
+    assert _points(voter) == cap
+    idea_services.remove_vote(voter, ideas[0])  # still at the cap with the one past it
+    assert _points(voter) == cap
+    idea_services.remove_vote(voter, ideas[1])  # now below it
+    assert _points(voter) == cap - 1
+    idea_services.remove_vote(voter, own)
+    idea_services.cast_vote(voter, own)
+    assert _points(voter) == cap - 1
+    _assert_exact()
+
