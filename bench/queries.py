@@ -20,7 +20,10 @@ def queries_per_request(url: str, endpoints: list[Endpoint], email: str, passwor
     statements: list[str] = []
 
     def _count(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
+        # SQLite's explicit BEGIN (PostgreSQL begins implicitly) reads and writes nothing: not a query, as in
+        # tests/test_query_counts.py.
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
+            statements.append(statement)
 
     counts: dict[str, int] = {}
     with app.app_context():
