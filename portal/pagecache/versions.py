@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 
 from portal.extensions import db
@@ -73,8 +74,54 @@ def track_writes(engine: Engine) -> None:
 
 def current_token() -> str | None:
     """The content version as of now, or None when there is none yet (no write since the tables were emptied)."""
+    if db.engine.dialect.name == "postgresql":
+        return _read_token_postgresql()
     # A plain statement on a pooled connection, outside the ORM session: on a cached page this is the only
-    # query, and the session's setup would cost more than the query itself. Autocommit: PostgreSQL gets no
-    # BEGIN and ROLLBACK round trips around it.
+    # query, and the session's setup would cost more than the query itself.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         return conn.execution_options(read_only=True).exec_driver_sql(_READ_TOKEN).scalar()
+
+
+# One small pool per database per process, made on first use (after gunicorn forks its workers).
+_token_engines: dict[str, Engine] = {}
+TOKEN_READER = "portal-content-version"  # the application_name its connections show in pg_stat_activity
+_token_engines_lock = threading.Lock()
+
+
+def _token_engine() -> Engine:
+    url = db.engine.url
+    key = url.render_as_string(hide_password=False)
+    with _token_engines_lock:
+        if key not in _token_engines:
+            # Autocommit, and no reset on return: the read needs no BEGIN or ROLLBACK round trip. No ping on
+            # checkout either: the read itself finds a dead connection, which is then replaced (below).
+            _token_engines[key] = create_engine(
+                url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_reset_on_return=None, pool_size=1,
+                max_overflow=7, connect_args={"application_name": TOKEN_READER})
+        return _token_engines[key]
+
+
+def _read_token_postgresql() -> str | None:
+    """The token read on PostgreSQL in one round trip: a cached page's whole cost in the database.
+
+    The app's pool pings every connection it hands out (a second round trip), so the read has a pool of its
+    own that does not; a connection found dead (the database restarted) is dropped and the read tried again once.
+    """
+    engine = _token_engine()
+    for attempt in (1, 2):
+        conn = engine.raw_connection()
+        try:
+            cursor = conn.cursor()
+            try:
+                cursor.execute(_READ_TOKEN)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+            return row[0] if row else None
+        except engine.dialect.loaded_dbapi.Error as exc:
+            if attempt == 2 or not engine.dialect.is_disconnect(exc, conn.dbapi_connection, None):
+                raise
+            conn.invalidate(exc)
+        finally:
+            conn.close()
+    return None  # not reached: the second attempt returns or raises
