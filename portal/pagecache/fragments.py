@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -26,7 +26,7 @@ from sqlalchemy import select
 from portal.core.spam import HONEYPOT, SHOWN_AT, honeypot_html, shown_stamp
 from portal.extensions import cache, db
 from portal.pagecache import content_token, remember
-from portal.permissions import is_team, list_audience
+from portal.permissions import is_team, list_audience, needs_email_verification
 
 log = logging.getLogger(__name__)
 
@@ -194,9 +194,16 @@ def shared_page(render: Callable[[], Fragment], parts: Mapping[str, Callable[[],
     fragment = shared_fragment("page", audience or audience_key(current_user), render, own=own)
     return fill(fragment, voted_idea_ids(current_user, fragment.idea_ids), {
         "header": lambda: render_template("_site_header.html"),
-        "notices": lambda: render_template("_notices.html"),
+        "notices": _notices,
         **(parts or {}),
     })
+
+
+def _notices() -> str:
+    # Most views have none: the template is rendered only when there is a banner or a flashed message to show.
+    if not needs_email_verification(current_user) and "_flashes" not in session:
+        return ""
+    return render_template("_notices.html")
 
 
 def _get(key: str) -> Fragment | None:
