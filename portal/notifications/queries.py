@@ -112,10 +112,16 @@ class FollowSummary:
     following: bool
 
 
+# Built once (every idea page asks): for a signed-in viewer, and for anyone else.
+_FOLLOWS = select(func.count(), func.coalesce(func.max(case((Follow.user_id == bindparam("me"), 1), else_=0)), 0)
+                  ).select_from(Follow).where(Follow.idea_id == bindparam("idea_id"))
+_FOLLOWS_ANONYMOUS = select(func.count(), literal(0)).select_from(Follow).where(Follow.idea_id == bindparam("idea_id"))
+
+
 def follow_summary(viewer: Any, idea: Idea) -> FollowSummary:
     """How many follow an idea and whether the viewer is one of them, in one query."""
-    me = viewer.id if getattr(viewer, "is_authenticated", False) else None
-    mine = func.coalesce(func.max(case((Follow.user_id == me, 1), else_=0)), 0) if me else literal(0)
-    count, following = db.session.execute(
-        select(func.count(), mine).select_from(Follow).where(Follow.idea_id == idea.id)).one()
+    if getattr(viewer, "is_authenticated", False):
+        count, following = db.session.execute(_FOLLOWS, {"me": viewer.id, "idea_id": idea.id}).one()
+    else:
+        count, following = db.session.execute(_FOLLOWS_ANONYMOUS, {"idea_id": idea.id}).one()
     return FollowSummary(count=count or 0, following=bool(following))
