@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from portal.extensions import db
 from portal.pagecache.models import ContentVersion
@@ -88,7 +89,8 @@ TOKEN_READER = "portal-content-version"  # the application_name its connections 
 _token_engines_lock = threading.Lock()
 
 
-def _token_engine() -> Engine:
+def token_engine() -> Engine:
+    """PostgreSQL: the engine the content version is read on (see _read_token_postgresql)."""
     url = db.engine.url
     key = url.render_as_string(hide_password=False)
     with _token_engines_lock:
@@ -107,21 +109,11 @@ def _read_token_postgresql() -> str | None:
     The app's pool pings every connection it hands out (a second round trip), so the read has a pool of its
     own that does not; a connection found dead (the database restarted) is dropped and the read tried again once.
     """
-    engine = _token_engine()
     for attempt in (1, 2):
-        conn = engine.raw_connection()
         try:
-            cursor = conn.cursor()
-            try:
-                cursor.execute(_READ_TOKEN)
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-            return row[0] if row else None
-        except engine.dialect.loaded_dbapi.Error as exc:
-            if attempt == 2 or not engine.dialect.is_disconnect(exc, conn.dbapi_connection, None):
+            with token_engine().connect() as conn:
+                return conn.exec_driver_sql(_READ_TOKEN).scalar()
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
                 raise
-            conn.invalidate(exc)
-        finally:
-            conn.close()
     return None  # not reached: the second attempt returns or raises
