@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, render_template, request, session
+from flask import current_app, g, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -171,8 +171,17 @@ def shared_fragment(name: str, audience: str, render: Callable[[], Fragment],
     fragment = render()  # always as the current viewer sees it
     if own is not None and own[1](fragment):
         audience = own[0]
+    if _holds_viewers_token(fragment):  # a template printed it instead of a slot: never hand it to anyone else
+        log.error("not shared: %s printed the viewer's CSRF token instead of a slot", name)
+        return fragment
     _set(f"fragment:{token}:{address.format(audience)}", fragment)
     return fragment
+
+
+def _holds_viewers_token(fragment: Fragment) -> bool:
+    # Flask-WTF keeps the token it made for this request in g; none made means none printed.
+    made = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    return bool(made) and made in fragment.html
 
 
 def shares_pages(viewer: Any) -> bool:

@@ -193,3 +193,27 @@ def test_an_unconfirmed_member_is_asked_to_confirm_their_own_address(app, client
     page = clients(second).get(path, follow_redirects=True).get_data(as_text=True)
     assert "Confirm your email address to join the discussion" in page
     assert second_email in page and first_email not in page
+
+
+def test_a_page_that_printed_its_viewers_token_is_never_shared(app, clients, idea_page, monkeypatch, caplog):
+    from flask import render_template
+
+    import portal.ideas.pages as pages
+    from portal.ideas.forms import CommentForm
+
+    # As if a template printed the real token where a slot belongs (here, the comment form's hidden field).
+    monkeypatch.setattr(pages, "_slotted_comment_form", lambda idea: render_template(
+        "ideas/_comment_form.html", idea=idea, form=CommentForm(), reply_to=None))
+    path, _, _ = idea_page
+    with app.app_context():
+        alice, bob = make_user(), make_user()
+    as_alice, as_bob = clients(alice), clients(bob)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+    alices = as_alice.get(path, follow_redirects=True).get_data(as_text=True)
+    bobs = as_bob.get(path, follow_redirects=True).get_data(as_text=True)
+
+    alice_token = re.search(r'<meta name="csrf-token" content="([^"]+)"', alices)[1]
+    bob_token = re.search(r'<meta name="csrf-token" content="([^"]+)"', bobs)[1]
+    assert alice_token != bob_token and alice_token not in bobs
+    assert "printed the viewer's CSRF token" in caplog.text
