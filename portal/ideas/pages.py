@@ -142,23 +142,23 @@ def _shared_idea_page(idea: Idea, merged_from: Idea | None) -> Markup:
     return shared_page(render, own=(own, lambda f: viewer.id in f.people), parts=_idea_parts(idea))
 
 
+def _comment_form(idea: Idea, form: CommentForm | None) -> str:
+    return render_template("ideas/_comment_form.html", idea=idea, form=form, reply_to=None)
+
+
 def _slotted_comment_form(idea: Idea) -> str:
     """The comment form as rendered for this viewer, with their CSRF token and form stamp turned back into slots."""
     form = CommentForm()
-    html = render_template("ideas/_comment_form.html", idea=idea, form=form, reply_to=None)
-    return (html.replace(f'value="{generate_csrf()}"', f'value="{CSRF_SLOT}"')
+    return (_comment_form(idea, form).replace(f'value="{generate_csrf()}"', f'value="{CSRF_SLOT}"')
             .replace(f'value="{form.form_shown.data}"', f'value="{SHOWN_SLOT}"'))
 
 
 def _idea_parts(idea: Idea) -> dict[str, Any]:
-    def comment_form() -> str:
-        form = CommentForm() if can_comment(current_user, idea) else None
-        return render_template("ideas/_comment_form.html", idea=idea, form=form, reply_to=None)
-
     return {
         "follow": lambda: render_template("ideas/_follow.html", idea=idea),
         "others-who-care": lambda: render_template("network/_others_who_care.html", idea=idea),
-        "comment-form": comment_form,
+        # Only where the viewer cannot comment (a notice, not a form): otherwise the page holds the form already.
+        "comment-form": lambda: _comment_form(idea, CommentForm() if can_comment(current_user, idea) else None),
     }
 
 

@@ -55,6 +55,7 @@ from portal.permissions import (
     require,
 )
 from portal.prototypes.models import Prototype
+from portal.reputation.queries import vote_earns_points
 from portal.reputation.totals import refresh_inviter_of, vote_changed
 from portal.search.index import index_new_comment, reindex_idea
 from portal.triage.statuses import initial_status
@@ -297,7 +298,7 @@ def cast_vote(actor: User, idea: Idea | int) -> int:
         if not following:
             auto_follow(actor, idea.id)
         webhooks.vote_changed(actor, idea, added=True)
-        if _earns_reputation(idea, actor.id, on_behalf_by_id=None):
+        if vote_earns_points(idea.author_id, idea.hidden_at is not None, actor.id, on_behalf=False):
             vote_changed(actor.id, added=True)  # votes on others' ideas earn a little reputation
     db.session.commit()
     return count
@@ -314,16 +315,11 @@ def remove_vote(actor: User, idea: Idea | int) -> int:
         created_at = removed.created_at if removed.created_at.tzinfo else removed.created_at.replace(tzinfo=UTC)
         count = _bump(idea.id, votes=-1, trending=-trending_weight(created_at))
         webhooks.vote_changed(actor, idea, added=False)
-        if _earns_reputation(idea, actor.id, on_behalf_by_id=removed.on_behalf_by_id):
+        if vote_earns_points(idea.author_id, idea.hidden_at is not None, actor.id,
+                             on_behalf=removed.on_behalf_by_id is not None):
             vote_changed(actor.id, added=False)
     db.session.commit()
     return count
-
-
-def _earns_reputation(idea: Idea, voter_id: int, on_behalf_by_id: int | None) -> bool:
-    """Whether a vote counts for the voter's reputation (see portal.reputation.queries: the votes rule)."""
-    return (idea.author_id is not None and idea.author_id != voter_id and idea.hidden_at is None
-            and on_behalf_by_id is None)
 
 
 def has_voted(user: User, idea: Idea) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -65,6 +67,12 @@ def _idea_list(*, empty: str, show_prototype: bool = True, **filters) -> Markup:
 PRODUCT_EMPTY = "No ideas yet. Be the first to post one."
 
 
+def _product_page(product: Product, idea_list: Markup, **context: Any) -> str:
+    return render_template("prototypes/product.html", product=product, stages=prototypes_by_stage(product.id),
+                           idea_counts=idea_counts_by_prototype(product.id, current_user), idea_list=idea_list,
+                           **context)
+
+
 @bp.get("/products/<slug>")
 def product(slug: str):
     if shares_pages(current_user):
@@ -72,16 +80,11 @@ def product(slug: str):
         def render() -> Fragment:
             product = _product_or_404(slug)
             listing = _render_idea_list(product_id=product.id, empty=PRODUCT_EMPTY)
-            html = render_template("prototypes/product.html", product=product, stages=prototypes_by_stage(product.id),
-                                   idea_counts=idea_counts_by_prototype(product.id, current_user),
-                                   idea_list=Markup(listing.html), **PAGE_SLOT_CONTEXT)
-            return Fragment(html, listing.idea_ids)
+            return Fragment(_product_page(product, Markup(listing.html), **PAGE_SLOT_CONTEXT), listing.idea_ids)
 
         return shared_page(render)
     product = _product_or_404(slug)
-    return render_template("prototypes/product.html", product=product, stages=prototypes_by_stage(product.id),
-                           idea_counts=idea_counts_by_prototype(product.id, current_user),
-                           idea_list=_idea_list(product_id=product.id, empty=PRODUCT_EMPTY))
+    return _product_page(product, _idea_list(product_id=product.id, empty=PRODUCT_EMPTY))
 
 
 @bp.route("/products/new", methods=["GET", "POST"])

@@ -102,6 +102,11 @@ def _votes(scope: Scope) -> Select:
     return _scoped(stmt, Vote.user_id, scope, Idea.product_id)
 
 
+def vote_earns_points(author_id: int | None, hidden: bool, voter_id: int, on_behalf: bool) -> bool:
+    """Whether one vote counts for the voter's votes rule: what `_votes` and `_one_persons_votes` count in SQL."""
+    return author_id is not None and author_id != voter_id and not hidden and not on_behalf
+
+
 def _one_persons_votes(scope: Scope) -> Select:
     """The same votes as `_votes`, for one person: each idea is looked up by its key from the voter's votes.
 
