@@ -18,6 +18,7 @@ from portal.ideas.forms import CommentForm
 from portal.ideas.models import Idea
 from portal.ideas.queries import merge_candidates, merged_duplicates, timeline_and_commenters
 from portal.ideas.services import has_voted
+from portal.network.views import others_who_care_html
 from portal.pagecache.fragments import (
     CSRF_SLOT,
     PAGE_SLOT_CONTEXT,
@@ -156,7 +157,7 @@ def _slotted_comment_form(idea: Idea) -> str:
 def _idea_parts(idea: Idea) -> dict[str, Any]:
     return {
         "follow": lambda: render_template("ideas/_follow.html", idea=idea),
-        "others-who-care": lambda: render_template("network/_others_who_care.html", idea=idea),
+        "others-who-care": lambda: others_who_care_html(idea),
         # Only where the viewer cannot comment (a notice, not a form): otherwise the page holds the form already.
         "comment-form": lambda: _comment_form(idea, CommentForm() if can_comment(current_user, idea) else None),
     }

@@ -1,9 +1,16 @@
-"""“Others who care about this”: people who voted on or discussed an idea, for a signed-in viewer to meet."""
+"""“Others who care about this”: people who voted on or discussed an idea, for a signed-in viewer to meet.
+
+Who took part is the same for every viewer, so it is worked out once per idea until the next write (a shortlist
+of each role's most engaged people, kept with the page cache); what differs per viewer (themselves, people they
+are connected with or blocked) is one small query over that shortlist. When the shortlist cannot settle a
+viewer's six (they are connected with or blocked from most of it), the whole ranking runs in SQL instead.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Integer, and_, bindparam, case, exists, func, literal, or_, select, union_all
 
@@ -11,20 +18,64 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Vote
 from portal.network.models import Block, Connection, ConnectionStatus
+from portal.pagecache import remember
 from portal.permissions import Role
 from portal.reputation.queries import listed_people
 
 SHOWN = 6
 # The newest voters and commenters are enough to choose six from, however popular the idea.
 CANDIDATES = 200
+# Per role group (the team, everyone else): enough that a viewer's connections and blocks rarely exhaust it.
+SHORTLIST = 40
 TEAM_ROLES = tuple(r.value for r in Role if r.is_team)
 
 
 @dataclass(frozen=True)
+class Person:
+    """Someone as the list shows them: a snapshot kept in the cache between requests, not a database row."""
+
+    id: int
+    display_name: str
+    role: str
+    job_title: str | None
+    # Permission helpers take a Person as they take a User: listed people are never banned or contact-only.
+    is_authenticated: ClassVar[bool] = True
+    is_banned: ClassVar[bool] = False
+    is_contact: ClassVar[bool] = False
+
+    @classmethod
+    def of(cls, user: User) -> Person:
+        return cls(user.id, user.display_name, user.role, user.job_title)
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_team(self) -> bool:
+        return self.role_enum.is_team
+
+    @property
+    def initials(self) -> str:
+        return User.initials.fget(self)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
 class Fellow:
-    user: User
+    user: Person
     commented: bool
     connected: bool
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """Each role group's most engaged people, (person, weight) by weight then id; `complete` when nobody is left
+    out of the group."""
+
+    team: tuple[tuple[Person, int], ...]
+    team_complete: bool
+    others: tuple[tuple[Person, int], ...]
+    others_complete: bool
 
 
 _IDEA = bindparam("idea_id", type_=Integer)
@@ -64,17 +115,86 @@ def _build_statement():
             .limit(bindparam("limit", type_=Integer)))
 
 
-# Built once: the statement's shape never changes, and building and keying it cost more than running it.
+def _build_engaged_people():
+    engaged = _engaged()
+    weight = func.sum(engaged.c.weight)
+    return (select(User.id, User.display_name, User.role, User.job_title, weight)
+            .join(engaged, engaged.c.uid == User.id).where(listed_people())
+            .group_by(User.id).order_by(weight.desc(), User.id))
+
+
+_IDS = bindparam("ids", expanding=True)
+
+
+def _build_ties():
+    """The viewer's accepted connections (1) and blocks either way (2) among the shortlisted people."""
+    other = case((Connection.low_user_id == _ME, Connection.high_user_id), else_=Connection.low_user_id)
+    blocked = case((Block.blocker_id == _ME, Block.blocked_id), else_=Block.blocker_id)
+    return union_all(
+        select(other, literal(1)).where(
+            Connection.status == ConnectionStatus.ACCEPTED.value,
+            or_(and_(Connection.low_user_id == _ME, Connection.high_user_id.in_(_IDS)),
+                and_(Connection.high_user_id == _ME, Connection.low_user_id.in_(_IDS)))),
+        select(blocked, literal(2)).where(or_(and_(Block.blocker_id == _ME, Block.blocked_id.in_(_IDS)),
+                                              and_(Block.blocked_id == _ME, Block.blocker_id.in_(_IDS)))))
+
+
+# Built once: their shapes never change, and building and keying them cost more than running them.
 _STATEMENT = _build_statement()
+_ENGAGED_PEOPLE = _build_engaged_people()
+_TIES = _build_ties()
+
+
+def shortlist(idea: Idea) -> Shortlist:
+    """The idea's most engaged listed people per role group, worked out once per idea until the next write."""
+    def compute() -> Shortlist:
+        rows = db.session.execute(_ENGAGED_PEOPLE, {"idea_id": idea.id, "author_id": idea.author_id}).all()
+        team = [(Person(uid, name, role, job), int(w)) for uid, name, role, job, w in rows if role in TEAM_ROLES]
+        others = [(Person(uid, name, role, job), int(w)) for uid, name, role, job, w in rows
+                  if role not in TEAM_ROLES]
+        return Shortlist(tuple(team[:SHORTLIST]), len(team) <= SHORTLIST,
+                         tuple(others[:SHORTLIST]), len(others) <= SHORTLIST)
+
+    return remember(f"caring:{idea.id}:{idea.author_id}", compute)
 
 
 def others_who_care(viewer: Any, idea: Idea, limit: int = SHOWN) -> list[Fellow]:
-    """Up to `limit` people who took part in the idea, in one query: people the viewer is not connected with
-    first, then people in another role (a customer and the team working on it), then the most engaged.
+    """Up to `limit` people who took part in the idea: people the viewer is not connected with first, then
+    people in another role (a customer and the team working on it), then the most engaged.
     Only people the directory lists appear: not banned, not contact-only, not out of the directory."""
     if not getattr(viewer, "is_authenticated", False):
         return []
+    viewer_team = bool(getattr(viewer, "is_team", False))
+    found = shortlist(idea)
+    groups = [(found.others, found.others_complete), (found.team, found.team_complete)]
+    if not viewer_team:  # the other role first
+        groups.reverse()
+    ids = [person.id for people, _ in groups for person, _ in people]
+    ties = dict(db.session.execute(_TIES, {"me": viewer.id, "ids": ids}).all()) if ids else {}
+    chosen = _choose(viewer.id, groups, ties, limit)
+    if chosen is not None:
+        return chosen
     rows = db.session.execute(_STATEMENT, {
-        "idea_id": idea.id, "author_id": idea.author_id, "me": viewer.id,
-        "viewer_team": 1 if getattr(viewer, "is_team", False) else 0, "limit": limit})
-    return [Fellow(user=user, commented=total >= 3, connected=bool(conn)) for user, total, conn in rows]
+        "idea_id": idea.id, "author_id": idea.author_id, "me": viewer.id, "viewer_team": int(viewer_team),
+        "limit": limit})
+    return [Fellow(Person.of(user), commented=total >= 3, connected=bool(conn)) for user, total, conn in rows]
+
+
+def _choose(me: int, groups: Iterable[tuple[Sequence[tuple[Person, int]], bool]], ties: dict[int, int],
+            limit: int) -> list[Fellow] | None:
+    """The viewer's `limit` fellows from the shortlist in the order the full ranking gives, or None when people
+    left off the shortlist could rank among them."""
+    first: list[Fellow] = []
+    connected: list[Fellow] = []
+    for people, complete in groups:
+        for person, weight in people:
+            tie = ties.get(person.id)
+            if person.id == me or tie == 2:
+                continue
+            fellow = Fellow(person, commented=weight >= 3, connected=tie == 1)
+            (connected if fellow.connected else first).append(fellow)
+            if len(first) == limit:
+                return first
+        if not complete:
+            return None
+    return (first + connected)[:limit]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from portal.accounts.models import User
 from portal.core.forms import attempt
@@ -13,16 +14,31 @@ from portal.core.text import slugify
 from portal.core.urls import safe_next
 from portal.errors import ValidationError
 from portal.extensions import db
+from portal.ideas.models import Idea
 from portal.network import asking, queries, services
 from portal.network.caring import others_who_care
 from portal.network.forms import AskIntroductionForm, IntroductionForm, RequestForm
 from portal.network.lookup import find_person
 from portal.network.models import NOTE_MAX, ConnectionStatus
 from portal.network.vcard import contact_card
-from portal.permissions import can_introduce, require
+from portal.pagecache import remember
+from portal.permissions import can_connect, can_introduce, require
 
 bp = Blueprint("network", __name__)
-bp.add_app_template_global(others_who_care)
+
+
+@bp.app_template_global()
+def others_who_care_html(idea: Idea) -> Markup:
+    """The idea page's "others who care" card for the current viewer. Its HTML is kept until the next write for
+    every viewer who would see the same people with the same links (often everyone not connected to them)."""
+    viewer = current_user
+    fellows = others_who_care(viewer, idea)
+    if not fellows:
+        return Markup("")
+    seen = tuple((f.user.id, f.commented, f.connected, can_connect(viewer, f.user)) for f in fellows)
+    key = f"caring-html:{idea.id}:{request.full_path}:{can_introduce(viewer)}:{seen}"
+    return Markup(remember(key, lambda: render_template("network/_others_who_care.html", idea=idea,
+                                                      fellows=fellows)))
 
 
 def _person(user_id: int) -> User:

@@ -13,6 +13,7 @@ import secrets
 import threading
 from typing import Any
 
+from flask import g, has_app_context
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -57,6 +58,8 @@ def _bump_on_commit(conn: Connection) -> None:
             cursor.execute(f"INSERT INTO content_version (id, token) VALUES (1, '{token}')")
     finally:
         cursor.close()
+    if has_app_context():  # what this request read before its write is stale now (see content_token)
+        g.pop("content_token", None)
 
 
 def _forget(conn: Connection) -> None:
