@@ -123,20 +123,19 @@ def _build_engaged_people():
             .group_by(User.id).order_by(weight.desc(), User.id))
 
 
-_IDS = bindparam("ids", expanding=True)
+# A viewer with more ties than this is ranked by the full query instead of reading them all.
+MAX_TIES = 1000
 
 
 def _build_ties():
-    """The viewer's accepted connections (1) and blocks either way (2) among the shortlisted people."""
-    other = case((Connection.low_user_id == _ME, Connection.high_user_id), else_=Connection.low_user_id)
-    blocked = case((Block.blocker_id == _ME, Block.blocked_id), else_=Block.blocker_id)
+    """The viewer's accepted connections (1) and blocks either way (2): one indexed lookup each way."""
+    accepted = Connection.status == ConnectionStatus.ACCEPTED.value
     return union_all(
-        select(other, literal(1)).where(
-            Connection.status == ConnectionStatus.ACCEPTED.value,
-            or_(and_(Connection.low_user_id == _ME, Connection.high_user_id.in_(_IDS)),
-                and_(Connection.high_user_id == _ME, Connection.low_user_id.in_(_IDS)))),
-        select(blocked, literal(2)).where(or_(and_(Block.blocker_id == _ME, Block.blocked_id.in_(_IDS)),
-                                              and_(Block.blocked_id == _ME, Block.blocker_id.in_(_IDS)))))
+        select(Connection.high_user_id, literal(1)).where(Connection.low_user_id == _ME, accepted),
+        select(Connection.low_user_id, literal(1)).where(Connection.high_user_id == _ME, accepted),
+        select(Block.blocked_id, literal(2)).where(Block.blocker_id == _ME),
+        select(Block.blocker_id, literal(2)).where(Block.blocked_id == _ME),
+    ).limit(bindparam("ties_limit", type_=Integer))
 
 
 # Built once: their shapes never change, and building and keying them cost more than running them.
@@ -169,9 +168,10 @@ def others_who_care(viewer: Any, idea: Idea, limit: int = SHOWN) -> list[Fellow]
     groups = [(found.others, found.others_complete), (found.team, found.team_complete)]
     if not viewer_team:  # the other role first
         groups.reverse()
-    ids = [person.id for people, _ in groups for person, _ in people]
-    ties = dict(db.session.execute(_TIES, {"me": viewer.id, "ids": ids}).all()) if ids else {}
-    chosen = _choose(viewer.id, groups, ties, limit)
+    rows = db.session.execute(_TIES, {"me": viewer.id, "ties_limit": MAX_TIES + 1}).all()
+    # Blocks win over connections (someone may be both); too many ties to read: the full query below.
+    ties = dict(sorted(rows, key=lambda row: row[1])) if len(rows) <= MAX_TIES else None
+    chosen = _choose(viewer.id, groups, ties, limit) if ties is not None else None
     if chosen is not None:
         return chosen
     rows = db.session.execute(_STATEMENT, {
