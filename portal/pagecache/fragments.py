@@ -202,10 +202,22 @@ def shared_page(render: Callable[[], Fragment], parts: Mapping[str, Callable[[],
 
     fragment = shared_fragment("page", audience or audience_key(current_user), render, own=own)
     return fill(fragment, voted_idea_ids(current_user, fragment.idea_ids), {
-        "header": lambda: render_template("_site_header.html"),
+        "header": site_header,
         "notices": _notices,
         **(parts or {}),
     })
+
+
+def site_header() -> str:
+    """The viewer's site header, kept per person and kind of page until the next write. Their unread count is
+    part of the key (reading notifications is not a content write); their CSRF token is filled in each time."""
+    from portal.notifications.views import unread_notifications
+
+    endpoint = request.endpoint or ""
+    query = request.args.get("q", "")[:500] if endpoint == "search.search" else ""  # the search box shows it
+    key = f"header:{current_user.id}:{unread_notifications()}:{endpoint}:{query}"
+    html = remember(key, lambda: render_template("_site_header.html", csrf_token=lambda: CSRF_SLOT))
+    return html.replace(CSRF_SLOT, generate_csrf())
 
 
 def _notices() -> str:

@@ -15,7 +15,7 @@ from portal.ideas import services as idea_services
 from portal.ideas.models import Idea
 from portal.triage.statuses import initial_status
 from tests.conftest import AuthActions
-from tests.factories import make_idea, make_prototype, make_user
+from tests.factories import make_comment, make_idea, make_prototype, make_user
 
 
 @pytest.fixture
@@ -217,3 +217,19 @@ def test_a_page_that_printed_its_viewers_token_is_never_shared(app, clients, ide
     bob_token = re.search(r'<meta name="csrf-token" content="([^"]+)"', bobs)[1]
     assert alice_token != bob_token and alice_token not in bobs
     assert "printed the viewer's CSRF token" in caplog.text
+
+
+def test_the_bell_follows_notifications_read_without_a_content_write(app, clients, product_page):
+    path, ideas = product_page
+    with app.app_context():
+        author = db.session.get(Idea, ideas[0]).author
+        make_comment(make_user(), db.session.get(Idea, ideas[0]), "Lovely idea")  # tells the author
+    as_author = clients(author)
+
+    page = as_author.get(path).get_data(as_text=True)
+    before, token = _header(page), re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
+    assert as_author.post("/notifications/read", data={"csrf_token": token.group(1)}).status_code == 302
+    after = _header(as_author.get(path).get_data(as_text=True))
+
+    assert "1 unread" in before and "unread" not in after
+    assert "<!--slot:" not in before + after and token.group(1) in before
