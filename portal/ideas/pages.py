@@ -19,6 +19,8 @@ from portal.ideas.models import Idea
 from portal.ideas.queries import merge_candidates, merged_duplicates, timeline_and_commenters
 from portal.ideas.services import has_voted
 from portal.network.views import others_who_care_html
+from portal.notifications.queries import follow_summary
+from portal.pagecache import remember
 from portal.pagecache.fragments import (
     CSRF_SLOT,
     PAGE_SLOT_CONTEXT,
@@ -33,7 +35,7 @@ from portal.pagecache.fragments import (
     shared_page,
     shares_pages,
 )
-from portal.permissions import can_comment, can_see_internal, can_view_idea, is_team, list_audience
+from portal.permissions import can_comment, can_follow, can_see_internal, can_view_idea, is_team, list_audience
 from portal.prototypes.models import Prototype
 from portal.screens.queries import pins_of_idea
 from portal.triage.idea_forms import AssignForm, MergeForm, NoteForm, OnBehalfForm, ReasonForm, StatusForm, TagsForm
@@ -154,9 +156,18 @@ def _slotted_comment_form(idea: Idea) -> str:
             .replace(f'value="{form.form_shown.data}"', f'value="{SHOWN_SLOT}"'))
 
 
+def _follow_part(idea: Idea) -> str:
+    """The follow button: the same HTML for everyone with the same answer, kept until the next write."""
+    follow = follow_summary(current_user, idea)
+    key = f"follow-html:{idea.id}:{follow.count}:{follow.following}:{can_follow(current_user, idea)}"
+    html = remember(key, lambda: render_template("ideas/_follow.html", idea=idea, follow=follow,
+                                                 csrf_token=lambda: CSRF_SLOT))
+    return html.replace(CSRF_SLOT, generate_csrf())
+
+
 def _idea_parts(idea: Idea) -> dict[str, Any]:
     return {
-        "follow": lambda: render_template("ideas/_follow.html", idea=idea),
+        "follow": lambda: _follow_part(idea),
         "others-who-care": lambda: others_who_care_html(idea),
         # Only where the viewer cannot comment (a notice, not a form): otherwise the page holds the form already.
         "comment-form": lambda: _comment_form(idea, CommentForm() if can_comment(current_user, idea) else None),

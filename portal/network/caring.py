@@ -67,14 +67,17 @@ class Fellow:
     connected: bool
 
 
+Engaged = tuple[int, str, str, "str | None", int]  # id, display name, role, job title, weight
+
+
 @dataclass(frozen=True)
 class Shortlist:
-    """Each role group's most engaged people, (person, weight) by weight then id; `complete` when nobody is left
-    out of the group."""
+    """Each role group's most engaged people, (id, name, role, job title, weight) by weight then id; `complete`
+    when nobody is left out of the group. Plain tuples: they come out of the cache on every view."""
 
-    team: tuple[tuple[Person, int], ...]
+    team: tuple[Engaged, ...]
     team_complete: bool
-    others: tuple[tuple[Person, int], ...]
+    others: tuple[Engaged, ...]
     others_complete: bool
 
 
@@ -148,9 +151,8 @@ def shortlist(idea: Idea) -> Shortlist:
     """The idea's most engaged listed people per role group, worked out once per idea until the next write."""
     def compute() -> Shortlist:
         rows = db.session.execute(_ENGAGED_PEOPLE, {"idea_id": idea.id, "author_id": idea.author_id}).all()
-        team = [(Person(uid, name, role, job), int(w)) for uid, name, role, job, w in rows if role in TEAM_ROLES]
-        others = [(Person(uid, name, role, job), int(w)) for uid, name, role, job, w in rows
-                  if role not in TEAM_ROLES]
+        team = [(uid, name, role, job, int(w)) for uid, name, role, job, w in rows if role in TEAM_ROLES]
+        others = [(uid, name, role, job, int(w)) for uid, name, role, job, w in rows if role not in TEAM_ROLES]
         return Shortlist(tuple(team[:SHORTLIST]), len(team) <= SHORTLIST,
                          tuple(others[:SHORTLIST]), len(others) <= SHORTLIST)
 
@@ -180,18 +182,18 @@ def others_who_care(viewer: Any, idea: Idea, limit: int = SHOWN) -> list[Fellow]
     return [Fellow(Person.of(user), commented=total >= 3, connected=bool(conn)) for user, total, conn in rows]
 
 
-def _choose(me: int, groups: Iterable[tuple[Sequence[tuple[Person, int]], bool]], ties: dict[int, int],
+def _choose(me: int, groups: Iterable[tuple[Sequence[Engaged], bool]], ties: dict[int, int],
             limit: int) -> list[Fellow] | None:
     """The viewer's `limit` fellows from the shortlist in the order the full ranking gives, or None when people
     left off the shortlist could rank among them."""
     first: list[Fellow] = []
     connected: list[Fellow] = []
     for people, complete in groups:
-        for person, weight in people:
-            tie = ties.get(person.id)
-            if person.id == me or tie == 2:
+        for uid, name, role, job, weight in people:
+            tie = ties.get(uid)
+            if uid == me or tie == 2:
                 continue
-            fellow = Fellow(person, commented=weight >= 3, connected=tie == 1)
+            fellow = Fellow(Person(uid, name, role, job), commented=weight >= 3, connected=tie == 1)
             (connected if fellow.connected else first).append(fellow)
             if len(first) == limit:
                 return first

@@ -96,6 +96,11 @@ def _store(response: Response) -> Response:
     return _conditional(response, etag)
 
 
+def _forget(_exc: BaseException | None) -> None:
+    # An application context that outlives its request (tests, CLI) must not carry this request's answers on.
+    g.pop("audience_key", None)
+
+
 def content_token() -> str | None:
     """The content version for this request, read from the database at most once per request."""
     if "content_token" not in g:
@@ -134,4 +139,5 @@ def init_page_cache(app: Flask) -> None:
         track_writes(db.engine)
     app.before_request(_serve_from_cache)
     app.after_request(_store)
+    app.teardown_request(_forget)
     app.jinja_env.globals["public_page"] = public_page

@@ -142,11 +142,19 @@ def _holds_ideas(viewer: Any) -> bool:
                               Idea.hidden_at.is_(None), Idea.merged_into_id.is_(None)).limit(1)) is not None)
 
 
+AUDIENCE_KEY = "audience_key"  # in g for the rest of the request (forgotten after it: see init_page_cache)
+
+
 def audience_key(viewer: Any) -> str:
     """The audience, narrowed to the one person when they have ideas held for approval (only they see those)."""
+    asked = (viewer.id, g.get("content_token"))  # asked more than once per request, with no write between
+    known = g.get(AUDIENCE_KEY)
+    if known is not None and known[0] == asked:
+        return known[1]
     audience = list_audience(viewer)
     if audience.startswith("member") and _holds_ideas(viewer):
-        return f"{audience}:{viewer.id}"
+        audience = f"{audience}:{viewer.id}"
+    setattr(g, AUDIENCE_KEY, (asked, audience))
     return audience
 
 
