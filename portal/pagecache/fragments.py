@@ -147,7 +147,7 @@ AUDIENCE_KEY = "audience_key"  # in g for the rest of the request (forgotten aft
 
 def audience_key(viewer: Any) -> str:
     """The audience, narrowed to the one person when they have ideas held for approval (only they see those)."""
-    asked = (viewer.id, g.get("content_token"))  # asked more than once per request, with no write between
+    asked = (viewer.id, content_token())  # asked more than once per request, with no write between
     known = g.get(AUDIENCE_KEY)
     if known is not None and known[0] == asked:
         return known[1]
