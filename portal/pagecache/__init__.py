@@ -99,6 +99,7 @@ def _store(response: Response) -> Response:
 def _forget(_exc: BaseException | None) -> None:
     # An application context that outlives its request (tests, CLI) must not carry this request's answers on.
     g.pop("audience_key", None)
+    g.pop("content_token", None)
 
 
 def content_token() -> str | None:
