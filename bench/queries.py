@@ -8,15 +8,19 @@ from bench.load import Endpoint
 from config import normalize_database_url
 
 
-def queries_per_request(url: str, endpoints: list[Endpoint], email: str, password: str, idea_id: int) -> dict:
-    """Each endpoint's statement count on its second request (the first may fill per-process caches)."""
+def queries_per_request(url: str, endpoints: list[Endpoint], email: str, password: str, idea_id: int,
+                        page_cache: bool = False) -> dict:
+    """Each endpoint's statement count on its second request (the first may fill per-process caches).
+
+    Without `page_cache`, every page is rendered; with it, pages are served as in the timed runs (a signed-in
+    page from the copy shared with its audience, filled in for the viewer)."""
     from portal import create_app
     from portal.extensions import db
+    from portal.pagecache.versions import token_engine
 
-    # No CSRF, rate limits or form-fill delay: the test client signs in and posts straight away. No page cache
-    # either: these are the queries of a page rendered (a page served from the cache costs one, its version).
+    # No CSRF, rate limits or form-fill delay: the test client signs in and posts straight away.
     app = create_app("development", SQLALCHEMY_DATABASE_URI=normalize_database_url(url), WTF_CSRF_ENABLED=False,
-                     RATELIMIT_ENABLED=False, SPAM_MIN_FILL_SECONDS=0, PAGE_CACHE_ENABLED=False)
+                     RATELIMIT_ENABLED=False, SPAM_MIN_FILL_SECONDS=0, PAGE_CACHE_ENABLED=page_cache)
     statements: list[str] = []
 
     def _count(conn, cursor, statement, *args) -> None:
@@ -27,17 +31,23 @@ def queries_per_request(url: str, endpoints: list[Endpoint], email: str, passwor
 
     counts: dict[str, int] = {}
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", _count)
-        anonymous, signed_in = app.test_client(), app.test_client()
-        signed_in.post("/login", data={"email": email, "password": password})
-        for endpoint in endpoints:
-            client = signed_in if endpoint.signed_in else anonymous
-            for _ in range(2):
-                statements.clear()
-                status = _call(client, endpoint, idea_id)
-            counts[endpoint.name] = len(statements) if status < 400 else -status
-        event.remove(db.engine, "before_cursor_execute", _count)
-        db.engine.dispose()
+        # On PostgreSQL the content version is read on an engine of its own (pagecache.versions).
+        engines = [db.engine] + ([token_engine()] if db.engine.dialect.name == "postgresql" else [])
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", _count)
+    # Each request in an application context of its own, as under gunicorn: one pushed around them all would
+    # share `g` between requests (the signed-in user, the content version) and miscount.
+    anonymous, signed_in = app.test_client(), app.test_client()
+    signed_in.post("/login", data={"email": email, "password": password})
+    for endpoint in endpoints:
+        client = signed_in if endpoint.signed_in else anonymous
+        for _ in range(2):
+            statements.clear()
+            status = _call(client, endpoint, idea_id)
+        counts[endpoint.name] = len(statements) if status < 400 else -status
+    for engine in engines:
+        event.remove(engine, "before_cursor_execute", _count)
+        engine.dispose()
     return counts
 
 

@@ -81,6 +81,11 @@ def _queries(db: str, by_size: dict[int, dict]) -> list[Check]:
     return out
 
 
+def _query_cell(run: dict, name: str) -> str:
+    served, rendered = run["queries"].get(name, ""), run.get("queries_rendered", {}).get(name, "")
+    return f"{served} ({rendered} rendered)" if rendered not in ("", served) else str(served)
+
+
 def _cpu(run: dict, name: str) -> float:
     """CPU per request relative to hello world's in the same run: contention inflates both alike."""
     ep = run["endpoints"][name]
@@ -135,7 +140,7 @@ def _run_table(run: dict) -> list[str]:
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, ep in run["endpoints"].items():
         lines.append(f"| {ep['label']} | {ep['rps']:,.0f} | {ep['p50_ms']:.1f} | {ep['p99_ms']:.1f} | {ep['errors']} "
-                     f"| {ep['rps'] / hello['rps']:.1%} | {1 / _cpu(run, name):.1%} | {run['queries'].get(name, '')} "
+                     f"| {ep['rps'] / hello['rps']:.1%} | {1 / _cpu(run, name):.1%} | {_query_cell(run, name)} "
                      f"| {ep['app_cpu_ms']:.1f} "
                      f"| {ep['db_cpu_ms']:.1f} |")
     return [*lines, ""]
