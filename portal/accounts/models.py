@@ -17,7 +17,25 @@ from portal.permissions import Role, Visibility
 CONTACT_FIELDS = ("email", "phone", "website", "linkedin", "github", "mastodon")
 
 
-class User(UserMixin, db.Model):
+class Shown:
+    """What lists and avatars show of anyone with a `role` and a `display_name`: a User, or a cached snapshot of
+    one (network.caring.Person)."""
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_team(self) -> bool:
+        return self.role_enum.is_team
+
+    @property
+    def initials(self) -> str:
+        parts = self.display_name.split()
+        return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+class User(Shown, UserMixin, db.Model):
     __tablename__ = "user"
     __table_args__ = (
         CheckConstraint("role IN ('customer', 'developer', 'designer', 'admin')", name="role"),
@@ -83,19 +101,6 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses to sign in inactive accounts
         return not self.is_banned and not self.is_contact
-
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
-    @property
-    def is_team(self) -> bool:
-        return self.role_enum.is_team
-
-    @property
-    def initials(self) -> str:
-        parts = self.display_name.split()
-        return "".join(p[0] for p in parts[:2]).upper() or "?"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

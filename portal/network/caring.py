@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Integer, and_, bindparam, case, exists, func, literal, or_, select, union_all
 
-from portal.accounts.models import User
+from portal.accounts.models import Shown, User
 from portal.extensions import db
 from portal.ideas.models import Comment, Idea, Vote
 from portal.network.models import Block, Connection, ConnectionStatus
@@ -31,7 +31,7 @@ TEAM_ROLES = tuple(r.value for r in Role if r.is_team)
 
 
 @dataclass(frozen=True)
-class Person:
+class Person(Shown):
     """Someone as the list shows them: a snapshot kept in the cache between requests, not a database row."""
 
     id: int
@@ -46,18 +46,6 @@ class Person:
     @classmethod
     def of(cls, user: User) -> Person:
         return cls(user.id, user.display_name, user.role, user.job_title)
-
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
-    @property
-    def is_team(self) -> bool:
-        return self.role_enum.is_team
-
-    @property
-    def initials(self) -> str:
-        return User.initials.fget(self)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
