@@ -48,8 +48,14 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 def _init_extensions(app: Flask) -> None:
     from portal.accounts.models import Guest, User
     from portal.accounts.services import user_for_session
+    from portal.core.write_queue import connection_factory
     from portal.extensions import csrf, db, login_manager, mail, migrate
 
+    factory = connection_factory(app.config["SQLALCHEMY_DATABASE_URI"])
+    if factory is not None:  # SQLite writers wait their turn on a file lock rather than sleep and retry
+        options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **options, "connect_args": {**options.get("connect_args", {}), "factory": factory}}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -15,6 +15,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from portal.core.write_queue import wait_turn_to_write
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -76,4 +78,5 @@ def _begin_sqlite(conn) -> None:
     if conn.get_execution_options().get("read_only") or (has_request_context() and request.method in SAFE_METHODS):
         conn.exec_driver_sql("BEGIN")
     else:
+        wait_turn_to_write(conn.connection.dbapi_connection)
         conn.exec_driver_sql("BEGIN IMMEDIATE")
