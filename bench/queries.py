@@ -15,8 +15,7 @@ def queries_per_request(url: str, endpoints: list[Endpoint], email: str, passwor
     Without `page_cache`, every page is rendered; with it, pages are served as in the timed runs (a signed-in
     page from the copy shared with its audience, filled in for the viewer)."""
     from portal import create_app
-    from portal.extensions import db
-    from portal.pagecache.versions import token_engine
+    from portal.pagecache.versions import engines_read
 
     # No CSRF, rate limits or form-fill delay: the test client signs in and posts straight away.
     app = create_app("development", SQLALCHEMY_DATABASE_URI=normalize_database_url(url), WTF_CSRF_ENABLED=False,
@@ -31,8 +30,8 @@ def queries_per_request(url: str, endpoints: list[Endpoint], email: str, passwor
 
     counts: dict[str, int] = {}
     with app.app_context():
-        # On PostgreSQL the content version is read on an engine of its own (pagecache.versions).
-        engines = [db.engine] + ([token_engine()] if db.engine.dialect.name == "postgresql" else [])
+        # The content version may be read on an engine of its own (pagecache.versions).
+        engines = engines_read()
     for engine in engines:
         event.listen(engine, "before_cursor_execute", _count)
     # Each request in an application context of its own, as under gunicorn: one pushed around them all would

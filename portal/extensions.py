@@ -73,9 +73,13 @@ def _begin_sqlite(conn) -> None:
     # A deferred transaction that reads and then writes cannot wait for the lock: SQLite answers
     # "database is locked" at once. Writers therefore take the write lock up front (and queue on
     # busy_timeout); page views, which never write, keep plain concurrent reads.
-    # A connection that only reads beside the request's own (the page cache's version check) must not queue
-    # behind the write lock its own request holds: it says so with the `read_only` execution option.
-    if conn.get_execution_options().get("read_only") or (has_request_context() and request.method in SAFE_METHODS):
+    # A connection that only reads beside the request's own must not queue behind the write lock its own
+    # request holds: it says so with the `read_only` execution option. The content version's reader
+    # (pagecache.versions.token_engine) runs one statement at a time, in SQLite's own implicit transactions.
+    options = conn.get_execution_options()
+    if options.get("portal_skip_begin"):
+        return
+    if options.get("read_only") or (has_request_context() and request.method in SAFE_METHODS):
         conn.exec_driver_sql("BEGIN")
     else:
         wait_turn_to_write(conn.connection.dbapi_connection)

@@ -78,31 +78,58 @@ def track_writes(engine: Engine) -> None:
 
 def current_token() -> str | None:
     """The content version as of now, or None when there is none yet (no write since the tables were emptied)."""
+    session = db.session()
+    if session.in_transaction() and session.get_transaction().is_active:
+        # A request that already has its transaction open (a signed-in one: it loaded its user) reads it there:
+        # no second connection, and on SQLite the version of the very snapshot its pages are drawn from.
+        try:
+            return session.connection().exec_driver_sql(_READ_TOKEN).scalar()
+        except DBAPIError:  # a PostgreSQL transaction an error aborted: read it beside, as below
+            pass
     if db.engine.dialect.name == "postgresql":
         return _read_token_postgresql()
-    # A plain statement on a pooled connection, outside the ORM session: on a cached page this is the only
-    # query, and the session's setup would cost more than the query itself.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        return conn.execution_options(read_only=True).exec_driver_sql(_READ_TOKEN).scalar()
+    if not _on_disk(db.engine):  # an in-memory database exists only on the app's own (single) connection
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return conn.execution_options(read_only=True).exec_driver_sql(_READ_TOKEN).scalar()
+    # On a cached page this is the only query: a pooled connection of its own, with no session, ping, BEGIN or
+    # reset around the one statement, which SQLite runs in a transaction of its own.
+    with token_engine().connect() as conn:
+        return conn.exec_driver_sql(_READ_TOKEN).scalar()
+
+
+def engines_read() -> list[Engine]:
+    """The engines a request's statements run on: the app's, and the content version's reader when it has one."""
+    return [db.engine] + ([token_engine()] if db.engine.dialect.name == "postgresql" or _on_disk(db.engine) else [])
+
+
+def _on_disk(engine: Engine) -> bool:
+    database = engine.url.database or ""
+    return engine.dialect.name == "sqlite" and database not in ("", ":memory:") and "mode=memory" not in database
 
 
 # One small pool per database per process, made on first use (after gunicorn forks its workers).
 _token_engines: dict[str, Engine] = {}
 TOKEN_READER = "portal-content-version"  # the application_name its connections show in pg_stat_activity
+SKIP_BEGIN = "portal_skip_begin"  # an execution option: the connection runs each statement on its own
 _token_engines_lock = threading.Lock()
 
 
 def token_engine() -> Engine:
-    """PostgreSQL: the engine the content version is read on (see _read_token_postgresql)."""
+    """The engine the content version is read on outside a request's transaction (PostgreSQL, SQLite files)."""
     url = db.engine.url
     key = url.render_as_string(hide_password=False)
     with _token_engines_lock:
         if key not in _token_engines:
             # Autocommit, and no reset on return: the read needs no BEGIN or ROLLBACK round trip. No ping on
             # checkout either: the read itself finds a dead connection, which is then replaced (below).
-            _token_engines[key] = create_engine(
-                url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_reset_on_return=None, pool_size=1,
-                max_overflow=7, connect_args={"application_name": TOKEN_READER})
+            if url.get_backend_name() == "sqlite":
+                engine = create_engine(url, pool_pre_ping=False, pool_reset_on_return=None, pool_size=1,
+                                       max_overflow=7, execution_options={SKIP_BEGIN: True})
+            else:
+                engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=False,
+                                       pool_reset_on_return=None, pool_size=1, max_overflow=7,
+                                       connect_args={"application_name": TOKEN_READER})
+            _token_engines[key] = engine
         return _token_engines[key]
 
 

@@ -1,10 +1,11 @@
-"""PostgreSQL: the content version is read on connections of its own, in one round trip (issue 7), and a
-connection the database dropped (a restart, an idle timeout) is replaced without an error page."""
+"""The content version is read on connections of its own, one statement each (issue 7); on PostgreSQL a
+connection the database dropped (a restart, an idle timeout) is replaced without an error page. A request whose
+transaction is open already reads it there."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from portal.extensions import db
 from portal.pagecache.versions import TOKEN_READER, current_token
@@ -40,9 +41,39 @@ def test_a_dropped_connection_is_replaced_without_an_error(postgresql, client):
         assert response.status_code == 200 and "Sturdier hinge" in response.get_data(as_text=True)
 
 
-def test_the_token_read_sees_a_write_at_once(postgresql):
-    app = postgresql
+def test_the_token_read_sees_a_write_at_once(app):
     with app.app_context():
         before = current_token()
         make_idea()
+        db.session.remove()
         assert current_token() != before
+        # A write on a connection of its own: the reader's pooled connection holds no old snapshot.
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE idea SET title = 'Sturdier hinges'"))
+        assert current_token() not in (before, None)
+
+
+def test_outside_a_transaction_the_read_is_one_statement(app, count_queries):
+    with app.app_context():
+        make_idea()
+        db.session.remove()
+        with count_queries() as statements:
+            assert current_token() is not None
+        assert [s.split()[0].upper() for s in statements] == ["SELECT"]
+
+
+def test_inside_a_transaction_the_read_uses_its_connection(app):
+    with app.app_context():
+        make_idea()
+        db.session.remove()
+        db.session.execute(text("SELECT 1"))  # the request's transaction is open, as after loading its user
+        own = db.session.connection()
+        seen = []
+        listener = lambda conn, *args: seen.append(conn)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert current_token() is not None
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert seen == [own]
+        db.session.remove()
