@@ -15,7 +15,7 @@ from portal.ideas.models import Comment, Idea, Vote
 from portal.ideas.queries import SORTS, idea_list
 from portal.permissions import is_team
 from portal.prototypes.models import Product, Prototype
-from portal.search.queries import SearchFilters, search_ideas
+from portal.search.queries import FULL_LOADING, SearchFilters, search_ideas
 from portal.triage.models import Status, Tag
 
 IDEA_ORDERS = {name: Order([(columns[0].element, True), (Idea.id, True)]) for name, (_, columns) in SORTS.items()}
@@ -55,7 +55,7 @@ def _search_page(query: IdeaListQuery, viewer: Any) -> CursorPage:
     number = decode_cursor(query.cursor, "ideas:search", 1)[0] if query.cursor else 1
     if not isinstance(number, int) or not 1 <= number <= 500:
         raise ApiProblem(400, "The cursor is not valid for this list.", errors={"cursor": "Start again without it."})
-    result = search_ideas(query.q, viewer, _search_filters(query, viewer), number)
+    result = search_ideas(query.q, viewer, _search_filters(query, viewer), number, loading=FULL_LOADING)
     if query.author_id is not None:
         hits = [hit.idea for hit in result.hits if hit.idea.author_id == query.author_id]
     else:

@@ -125,3 +125,26 @@ def test_an_idea_like_no_other_is_posted_at_once(client, auth, world):
 
     assert posted.status_code == 302
     assert "Haptic feedback" in client.get(posted.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_a_results_page_costs_the_same_queries_however_many_results(app, client, auth, count_queries, signed_in):
+    with app.app_context():
+        voter, prototype = make_user(), make_prototype()
+        voter_email = voter.email
+        make_idea(make_user(), prototype, "Solar lamp one", body="A brighter solar lamp.")
+    if signed_in:
+        auth.login(voter_email)
+    client.get("/search?q=solar")  # fills what is kept until the next write (the filter menus)
+    with count_queries() as one:
+        assert "1 idea found" in client.get("/search?q=solar").get_data(as_text=True)
+    with app.app_context():
+        for n in range(19):
+            make_idea(make_user(), prototype, f"Solar lamp {n}", body=f"Solar lamp number {n}, by someone else.")
+    client.get("/search?q=solar")
+    with count_queries() as twenty:
+        page = client.get("/search?q=solar").get_data(as_text=True)
+    assert "20 ideas found" in page and "<mark>Solar</mark> lamp number 7" in page
+    assert len(twenty) == len(one), "\n".join(twenty)
+    # The page shows neither the authors nor the descriptions (its snippets come from the index): not loaded.
+    assert not [s for s in twenty if 'JOIN "user"' in s or "JOIN user" in s or "idea.body_html" in s], twenty
