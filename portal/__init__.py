@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g, has_request_context, request
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
 from portal.core.request import PortalRequest
@@ -47,9 +47,10 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 
 def _init_extensions(app: Flask) -> None:
     from portal.accounts.models import Guest, User
-    from portal.accounts.services import user_for_session
+    from portal.accounts.services import session_user_with, user_for_session
     from portal.core.write_queue import connection_factory
     from portal.extensions import csrf, db, login_manager, mail, migrate
+    from portal.notifications.queries import USER_WITH_UNREAD
 
     factory = connection_factory(app.config["SQLALCHEMY_DATABASE_URI"])
     if factory is not None:  # SQLite writers wait their turn on a file lock rather than sleep and retry
@@ -70,7 +71,13 @@ def _init_extensions(app: Flask) -> None:
     def _load_user(session_id: str) -> User | None:
         # The session and remember-me cookies carry "<id>:<session version>" (User.get_id): signing out, a new
         # password, a role change, a ban or a new address raises the version and old cookies stop working.
-        return user_for_session(session_id)
+        if not has_request_context() or request.method != "GET":
+            return user_for_session(session_id)
+        # A page shows the bell: its count comes with the user, in the same statement (see unread_notifications).
+        user, unread = session_user_with(session_id, USER_WITH_UNREAD)
+        if user is not None:
+            g.unread_notifications = unread or 0
+        return user
 
 
 def _import_models() -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -170,13 +171,23 @@ def user_for_session(session_id: str) -> User | None:
 
     Called on every request: a stale version (signed out, password changed, role changed, banned, email
     changed) or an inactive account yields nobody."""
+    return session_user_with(session_id, None)[0]
+
+
+def session_user_with(session_id: str, alongside: Select | None) -> tuple[User | None, Any]:
+    """`user_for_session`, and the one value `alongside` selects (taking the user's id as :user_id), read in the
+    same statement: a page's first query then brings what every page shows of the person (their unread count)."""
     user_id, _, version = session_id.partition(":")
     if not all(part.isascii() and part.isdigit() and len(part) <= 10 for part in (user_id, version)):
-        return None
-    user = db.session.get(User, int(user_id))
+        return None, None
+    if alongside is None:
+        user, value = db.session.get(User, int(user_id)), None
+    else:
+        row = db.session.execute(alongside, {"user_id": int(user_id)}).first()
+        user, value = row if row is not None else (None, None)
     if user is None or not user.is_active or user.session_version != int(version):
-        return None
-    return user
+        return None, None
+    return user, value
 
 
 def update_profile(actor: User, *, display_name: str, company: str = "", job_title: str = "", bio: str = "",

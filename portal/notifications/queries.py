@@ -46,6 +46,10 @@ _UNREAD = select(func.count()).select_from(
     .limit(BADGE_CAP).subquery())
 
 
+# The signed-in user's row and their bell's count in one statement: a page's first query (see portal._load_user).
+USER_WITH_UNREAD = select(User, _UNREAD.scalar_subquery()).where(User.id == bindparam("user_id"))
+
+
 def unread_count(user: Any) -> int:
     """Unread notifications for the bell, up to BADGE_CAP (served by the (user_id, read_at) index)."""
     if not getattr(user, "is_authenticated", False):
