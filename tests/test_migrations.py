@@ -34,3 +34,23 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(tmp_path):
         upgrade()
         assert "vote" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_the_reputation_vote_count_is_filled_from_the_records(tmp_path):
+    from portal.ideas import services as idea_services
+    from portal.reputation.models import ReputationTotal
+    from tests.factories import make_idea, make_user
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'votes.sqlite'}")
+    with app.app_context():
+        upgrade()
+        voter, author = make_user(), make_user()
+        for idea in [make_idea(author) for _ in range(3)] + [make_idea(voter)]:  # the last is the voter's own
+            idea_services.cast_vote(voter, idea.id)
+        downgrade(revision="3c9d2e7f1a40")  # the totals as they were before they kept the count
+        upgrade()
+        db.session.expire_all()
+        total = db.session.get(ReputationTotal, voter.id)
+        assert (total.points, total.votes_counted) == (3, 3)
+        db.session.remove()
+        db.engine.dispose()

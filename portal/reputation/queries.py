@@ -190,6 +190,13 @@ def counted_records(rule: Rule, person: ColumnElement[int], past_cap: int = 0) -
     return select(func.count()).select_from(capped.subquery()).scalar_subquery()
 
 
+def all_counted_votes(person: ColumnElement[int]) -> ColumnElement[int]:
+    """Every vote of one person's that the votes rule counts, past its cap too, as a scalar subquery: stored
+    beside the total so that one vote more or less moves it without counting (see totals.vote_changed)."""
+    votes = _COUNTERS["votes"](Scope(person=person)).group_by(None)
+    return votes.with_only_columns(func.count(), maintain_column_froms=True).scalar_subquery()
+
+
 def points_expression(person: ColumnElement[int]) -> ColumnElement[int]:
     """One person's total as a single SQL expression: the formula of `score`, one counting subquery per rule."""
     total: ColumnElement[int] | None = None

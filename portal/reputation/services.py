@@ -58,14 +58,16 @@ def _upsert(values: list[dict]) -> None:
     stmt = insert(table).values(values)
     db.session.execute(stmt.on_conflict_do_update(
         index_elements=[table.c.user_id],
-        set_={"points": stmt.excluded.points, "computed_at": stmt.excluded.computed_at}))
+        set_={"points": stmt.excluded.points, "votes_counted": stmt.excluded.votes_counted,
+              "computed_at": stmt.excluded.computed_at}))
 
 
 def recompute_all(batch: int = 500) -> int:
     """Rebuild every cached total from the records (`flask reputation recompute`); returns people counted."""
     counts = counts_by_user()
     now = utcnow()
-    rows = [{"user_id": user_id, "points": score(c).total, "computed_at": now} for user_id, c in counts.items()]
+    rows = [{"user_id": user_id, "points": score(c).total, "votes_counted": c.get("votes", 0), "computed_at": now}
+            for user_id, c in counts.items()]
     db.session.execute(delete(ReputationTotal).where(ReputationTotal.user_id.not_in(list(counts) or [0])))
     for start in range(0, len(rows), batch):
         _upsert(rows[start:start + batch])

@@ -1,6 +1,9 @@
-"""The cached totals /people sorts by stay exact: every change that moves points recounts them at once."""
+"""The cached totals /people sorts by stay exact: every change that moves points recounts them (a vote moves them
+by the stored count of counted votes) at once."""
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import select
 
@@ -28,11 +31,15 @@ def _cached() -> dict[int, int]:
 
 
 def _assert_exact() -> None:
-    """Every person's cached total equals what a full recompute (`flask reputation recompute`) stores."""
-    recomputed = {user_id: score(c).total for user_id, c in counts_by_user().items()}
+    """Every person's cached total, and their count of counted votes, equal what a full recompute (`flask
+    reputation recompute`) stores."""
+    counts = counts_by_user()
+    recomputed = {user_id: score(c).total for user_id, c in counts.items()}
     cached = _cached()
+    votes = {row.user_id: row.votes_counted for row in db.session.scalars(select(ReputationTotal))}
     for user_id in db.session.scalars(select(User.id)):
         assert cached.get(user_id, 0) == recomputed.get(user_id, 0), f"user {user_id}"
+        assert votes.get(user_id, 0) == counts.get(user_id, {}).get("votes", 0), f"user {user_id}'s votes"
 
 
 def _points(user: User) -> int:
@@ -181,3 +188,26 @@ def test_votes_around_the_cap_move_the_total_only_below_it(ctx):
     assert _points(voter) == cap - 1
     _assert_exact()
 
+
+
+def test_a_vote_moves_the_total_in_one_statement_without_counting(ctx, count_queries):
+    voter, author = make_user(), make_user()
+    ideas = [make_idea(author).id for _ in range(3)]
+    idea_services.cast_vote(voter, ideas[0])  # the voter's first: their total is counted whole
+    with count_queries() as statements:
+        idea_services.cast_vote(voter, ideas[1])
+        idea_services.remove_vote(voter, ideas[0])
+    reputation = [s for s in statements if "reputation_total" in s]
+    assert len(reputation) == 2 and not any(re.search(r'\b(FROM|JOIN) "?vote"?\b', s) for s in reputation)
+    assert _points(voter) == 1
+    _assert_exact()
+
+
+def test_recompute_stores_each_persons_counted_votes(ctx):
+    voter, author = make_user(), make_user()
+    for idea in (make_idea(author), make_idea(author), make_idea(voter)):
+        idea_services.cast_vote(voter, idea.id)
+    db.session.execute(ReputationTotal.__table__.update().values(votes_counted=0, points=0))
+    db.session.commit()
+    services.recompute_all()
+    _assert_exact()
