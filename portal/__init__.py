@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, has_request_context, request
+from sqlalchemy import bindparam, select
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
 from portal.core.request import PortalRequest
@@ -50,7 +51,10 @@ def _init_extensions(app: Flask) -> None:
     from portal.accounts.services import session_user_with, user_for_session
     from portal.core.write_queue import connection_factory
     from portal.extensions import csrf, db, login_manager, mail, migrate
-    from portal.notifications.queries import USER_WITH_UNREAD
+    from portal.notifications.queries import UNREAD_COLUMN
+    from portal.notifications.views import know_unread_notifications
+    from portal.pagecache import know_content_token
+    from portal.pagecache.versions import TOKEN_COLUMN
 
     factory = connection_factory(app.config["SQLALCHEMY_DATABASE_URI"])
     if factory is not None:  # SQLite writers wait their turn on a file lock rather than sleep and retry
@@ -67,16 +71,20 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
 
+    page_user = select(User, UNREAD_COLUMN, TOKEN_COLUMN).where(User.id == bindparam("user_id"))
+
     @login_manager.user_loader
     def _load_user(session_id: str) -> User | None:
         # The session and remember-me cookies carry "<id>:<session version>" (User.get_id): signing out, a new
         # password, a role change, a ban or a new address raises the version and old cookies stop working.
         if not has_request_context() or request.method != "GET":
             return user_for_session(session_id)
-        # A page shows the bell: its count comes with the user, in the same statement (see unread_notifications).
-        user, unread = session_user_with(session_id, USER_WITH_UNREAD)
+        # A page shows the bell and is drawn for a content version: both come with the person, in one statement.
+        user, values = session_user_with(session_id, page_user)
         if user is not None:
-            g.unread_notifications = unread or 0
+            unread, token = values
+            know_unread_notifications(unread)
+            know_content_token(token)
         return user
 
 

@@ -174,20 +174,20 @@ def user_for_session(session_id: str) -> User | None:
     return session_user_with(session_id, None)[0]
 
 
-def session_user_with(session_id: str, alongside: Select | None) -> tuple[User | None, Any]:
-    """`user_for_session`, and the one value `alongside` selects (taking the user's id as :user_id), read in the
-    same statement: a page's first query then brings what every page shows of the person (their unread count)."""
+def session_user_with(session_id: str, alongside: Select | None) -> tuple[User | None, tuple[Any, ...]]:
+    """`user_for_session`, and the values `alongside` selects after the user (taking the user's id as :user_id),
+    read in the same statement: a page's first query then brings what every page needs beside the person."""
     user_id, _, version = session_id.partition(":")
     if not all(part.isascii() and part.isdigit() and len(part) <= 10 for part in (user_id, version)):
-        return None, None
+        return None, ()
     if alongside is None:
-        user, value = db.session.get(User, int(user_id)), None
+        user, values = db.session.get(User, int(user_id)), ()
     else:
         row = db.session.execute(alongside, {"user_id": int(user_id)}).first()
-        user, value = row if row is not None else (None, None)
+        user, values = (row[0], tuple(row[1:])) if row is not None else (None, ())
     if user is None or not user.is_active or user.session_version != int(version):
-        return None, None
-    return user, value
+        return None, ()
+    return user, values
 
 
 def update_profile(actor: User, *, display_name: str, company: str = "", job_title: str = "", bio: str = "",

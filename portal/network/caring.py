@@ -158,7 +158,9 @@ def others_who_care(viewer: Any, idea: Idea, limit: int = SHOWN) -> list[Fellow]
     groups = [(found.others, found.others_complete), (found.team, found.team_complete)]
     if not viewer_team:  # the other role first
         groups.reverse()
-    rows = db.session.execute(_TIES, {"me": viewer.id, "ties_limit": MAX_TIES + 1}).all()
+    # Kept per viewer until the next write, like the shortlist: a connection or block made is a write.
+    rows = remember(f"ties:{viewer.id}", lambda: [tuple(row) for row in db.session.execute(
+        _TIES, {"me": viewer.id, "ties_limit": MAX_TIES + 1})])
     # Blocks win over connections (someone may be both); too many ties to read: the full query below.
     ties = dict(sorted(rows, key=lambda row: row[1])) if len(rows) <= MAX_TIES else None
     chosen = _choose(viewer.id, groups, ties, limit) if ties is not None else None

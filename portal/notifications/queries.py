@@ -46,8 +46,8 @@ _UNREAD = select(func.count()).select_from(
     .limit(BADGE_CAP).subquery())
 
 
-# The signed-in user's row and their bell's count in one statement: a page's first query (see portal._load_user).
-USER_WITH_UNREAD = select(User, _UNREAD.scalar_subquery()).where(User.id == bindparam("user_id"))
+# The bell's count as a column of the statement that loads the signed-in person (see portal._load_user).
+UNREAD_COLUMN = _UNREAD.scalar_subquery()
 
 
 def unread_count(user: Any) -> int:

@@ -34,6 +34,11 @@ def unread_notifications() -> int:
     return g.unread_notifications
 
 
+def know_unread_notifications(count: int | None) -> None:
+    """The bell's count, read already for this request (with the signed-in person: see portal._load_user)."""
+    g.unread_notifications = count or 0
+
+
 @bp.app_context_processor
 def _template_globals() -> dict:
     # Functions, not values: only pages that draw the header or a follow button pay for the query.

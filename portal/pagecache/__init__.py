@@ -109,6 +109,11 @@ def content_token() -> str | None:
     return g.content_token
 
 
+def know_content_token(token: str | None) -> None:
+    """The content version, read already in this request's transaction (with the signed-in person)."""
+    g.content_token = token
+
+
 def remember(name: str, compute: Callable[[], T]) -> T:
     """`compute()`, kept in the cache until the next committed write: for aggregates many requests share."""
     token = content_token()

@@ -14,7 +14,7 @@ import threading
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -29,6 +29,8 @@ QUIET_TABLES = frozenset({
     "outbox_message", "outbox_attempt", "webhook_delivery", "webhook_attempt", "api_token", "audit_entry",
 })
 _READ_TOKEN = f"SELECT token FROM {ContentVersion.__tablename__} WHERE id = 1"
+# The same read as a column, for a statement that brings it along (the signed-in person's: see portal._load_user).
+TOKEN_COLUMN = select(ContentVersion.token).where(ContentVersion.id == 1).scalar_subquery()
 _WROTE = "portal_wrote_content"
 _MIGRATING = "portal_migrating"
 

@@ -106,3 +106,24 @@ def test_the_card_kept_for_one_viewer_is_never_shown_to_a_viewer_who_would_see_i
     assert "Connected" in friend_card[0] and "Ask for an introduction" not in friend_card[0].split("Fiona")[1]
     assert "Connected" not in stranger_card[0] and "Ask for an introduction" in stranger_card[0]
     assert "Fiona Fellow" in unconfirmed_card[0] and "Connect</a>" not in unconfirmed_card[0]
+
+
+def test_a_connection_made_after_the_viewers_ties_were_kept_shows_at_once(app):
+    with app.app_context():
+        idea = make_idea()
+        fiona, viewer = make_user(display_name="Fiona Fellow"), make_user(display_name="Viewer")
+        make_comment(fiona, idea, "Me too")
+        path, viewer_email = f"/ideas/{idea.id}", viewer.email
+    client = app.test_client()
+    client.post("/login", data={"email": viewer_email, "password": PASSWORD})
+    for _ in range(2):  # the second view is served from what the first kept, the viewer's ties among it
+        before = _card(client.get(path, follow_redirects=True).get_data(as_text=True))
+    assert "Fiona Fellow" in before and "Connected" not in before
+
+    with app.app_context():  # a committed write, as accepting a request is
+        db.session.add(Connection(requester_id=viewer.id, addressee_id=fiona.id,
+                                  status=ConnectionStatus.ACCEPTED.value, addressee_accepted=True))
+        db.session.commit()
+
+    after = _card(client.get(path, follow_redirects=True).get_data(as_text=True))
+    assert "Connected" in after

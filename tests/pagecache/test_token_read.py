@@ -4,6 +4,8 @@ transaction is open already reads it there."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import event, text
 
@@ -77,3 +79,19 @@ def test_inside_a_transaction_the_read_uses_its_connection(app):
             event.remove(db.engine, "before_cursor_execute", listener)
         assert seen == [own]
         db.session.remove()
+
+
+def test_a_signed_in_page_reads_the_version_and_the_bell_with_the_person(app, client, auth, count_queries):
+    from tests.factories import make_user
+
+    with app.app_context():
+        idea = make_idea(title="Sturdier hinge")
+        reader = make_user()
+        slug = idea.prototype.product.slug
+    auth.login(reader)
+    client.get(f"/products/{slug}")
+    with count_queries() as statements:
+        assert "Sturdier hinge" in client.get(f"/products/{slug}").get_data(as_text=True)
+    first = [s for s in statements if s.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE")][0]
+    assert "content_version" in first and "notification" in first and re.search(r'\bFROM "?user"?\s', first)
+    assert not [s for s in statements if s is not first and "content_version" in s]
