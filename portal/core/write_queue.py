@@ -16,7 +16,7 @@ import os
 import sqlite3
 import threading
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 # A thread writing through one connection while it holds the queue through another would wait for itself: it
 # then skips the queue and meets SQLite's busy timeout, as it did before there was a queue.
@@ -72,14 +72,22 @@ class QueuedWriterConnection(sqlite3.Connection):
         self._leave()
 
 
+def sqlite_file(url: URL | str) -> str | None:
+    """The file behind a SQLite URL, or None for another database or one held in memory."""
+    url = make_url(url)
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:") \
+            or url.query.get("mode") == "memory":
+        return None
+    return os.path.abspath(database)
+
+
 def connection_factory(database_uri: str) -> type[QueuedWriterConnection] | None:
     """The connection class for a SQLite file database, or None (another database, or one in memory)."""
-    url = make_url(database_uri)
-    if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:") \
-            or url.database.startswith("file:") or url.query.get("mode") == "memory":
+    path = sqlite_file(database_uri)
+    if path is None:
         return None
-    path = os.path.abspath(url.database) + "-writers"
-    return type("QueuedWriterConnection", (QueuedWriterConnection,), {"queue_path": path})
+    return type("QueuedWriterConnection", (QueuedWriterConnection,), {"queue_path": path + "-writers"})
 
 
 def wait_turn_to_write(dbapi_connection: object) -> None:

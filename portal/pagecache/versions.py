@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from portal.core.write_queue import sqlite_file
 from portal.extensions import db
 from portal.pagecache.models import ContentVersion
 
@@ -105,8 +106,7 @@ def engines_read() -> list[Engine]:
 
 
 def _on_disk(engine: Engine) -> bool:
-    database = engine.url.database or ""
-    return engine.dialect.name == "sqlite" and database not in ("", ":memory:") and "mode=memory" not in database
+    return sqlite_file(engine.url) is not None
 
 
 # One small pool per database per process, made on first use (after gunicorn forks its workers).
