@@ -26,7 +26,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalize_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No pool_pre_ping: a PostgreSQL connection the database dropped is found without a round trip and replaced
+    # on checkout (portal/core/pg_connections.py); a SQLite file has no connection to drop.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     # Covers are capped at 5 MB by the form; the request cap sits above it so the form can say so politely.
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -80,7 +82,7 @@ class Config:
     # RATELIMIT_STORAGE_URI) so every worker and machine shares one count. Values are "N per minute; M per hour".
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RATELIMIT_ENABLED = not _flag("RATELIMIT_DISABLED")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")  # empty: REDIS_URL, else memory://
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")  # empty: REDIS_URL, else process-memory://
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")
     RATELIMIT_STRATEGY = "fixed-window"
     RATELIMIT_HEADERS_ENABLED = True
@@ -154,7 +156,6 @@ class ProductionConfig(Config):
     # Each gunicorn worker serves GUNICORN_THREADS requests at once and needs a connection for each; the database
     # must allow WEB_CONCURRENCY x (DB_POOL_SIZE + DB_MAX_OVERFLOW) per app server (see docs/deploy.md).
     SQLALCHEMY_ENGINE_OPTIONS = {
-        "pool_pre_ping": True,
         "pool_size": int(os.environ.get("DB_POOL_SIZE") or int(os.environ.get("GUNICORN_THREADS") or 1) + 1),
         "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "2")),
         "pool_timeout": int(os.environ.get("DB_POOL_TIMEOUT", "10")),

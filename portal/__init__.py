@@ -49,6 +49,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 def _init_extensions(app: Flask) -> None:
     from portal.accounts.models import Guest, User
     from portal.accounts.services import session_user_with, user_for_session
+    from portal.core.pg_connections import configure_engine
     from portal.core.write_queue import connection_factory
     from portal.extensions import csrf, db, login_manager, mail, migrate
     from portal.notifications.queries import UNREAD_COLUMN
@@ -62,6 +63,8 @@ def _init_extensions(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **options, "connect_args": {**options.get("connect_args", {}), "factory": factory}}
     db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
