@@ -17,6 +17,8 @@ from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_login import current_user
 
+from portal.core import limit_storage  # noqa: F401 - registers the process-memory:// scheme with limits
+
 # Asking for a reset link (mail to anyone's address) and setting a new password with one: both anonymous.
 PASSWORD_RESET_ENDPOINTS = ("accounts.forgot_password", "accounts.reset_password")
 
@@ -89,7 +91,8 @@ def limited_endpoints(app: Flask) -> set[str]:
 
 def init_rate_limits(app: Flask) -> Limiter:
     """Make the app's Limiter and wrap the view functions named in RULES; call after the blueprints."""
-    storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL") or "memory://"
+    # Without Redis, counts live in this process (portal/core/limit_storage.py: limits' memory:// without its timer).
+    storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL") or "process-memory://"
     limiter = Limiter(key_func=client_address, storage_uri=storage, app=app)
     app.extensions["portal_limiter"] = limiter
     if not limiter.enabled:

@@ -79,7 +79,7 @@ def limited_app(app):
     def build(**limits: str):
         settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                     "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"], "OUTBOX_DIR": app.config["OUTBOX_DIR"],
-                    "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+                    "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "process-memory://"}
         instance = create_app("testing", **(settings | limits))
         made.append(instance)
         return instance
