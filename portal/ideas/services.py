@@ -219,10 +219,12 @@ def _vote_statements(dialect: str) -> _VoteStatements:
     votes = Vote.__table__
     insert = sqlite_insert if dialect == "sqlite" else pg_insert
     # The whole row, as the view used to load it: the vote count read under the lock is the answer when the
-    # vote changes nothing. Beside it, whether the voter follows the idea already: after a first vote they do,
-    # and the follow's INSERT is skipped. FOR NO KEY UPDATE OF idea (see lock_idea). populate_existing: an idea
-    # already in the session is re-read, as lock_idea's refresh did.
-    lock_alone = (select(Idea, exists().where(Follow.user_id == bindparam("voter"), Follow.idea_id == Idea.id))
+    # vote changes nothing. Beside it, whether the voter follows the idea already (after a first vote they do,
+    # and the follow's INSERT is skipped) and whether any webhook listens (if none, none is looked up).
+    # FOR NO KEY UPDATE OF idea (see lock_idea). populate_existing: an idea already in the session is re-read,
+    # as lock_idea's refresh did.
+    lock_alone = (select(Idea, exists().where(Follow.user_id == bindparam("voter"), Follow.idea_id == Idea.id),
+                         webhooks.ANYONE_LISTENING)
                   .where(Idea.id == bindparam("idea_id")).with_for_update(key_share=True, of=Idea)
                   .execution_options(populate_existing=True))
     return _VoteStatements(
@@ -241,9 +243,9 @@ def _statements() -> _VoteStatements:
     return _vote_statements(db.session.get_bind().dialect.name)
 
 
-def _lock_for_voting(idea: Idea | int, voter: User) -> tuple[Idea, bool]:
+def _lock_for_voting(idea: Idea | int, voter: User) -> tuple[Idea, bool, bool]:
     """Lock the idea's row for the rest of the transaction and read it with its status, in one statement;
-    also say whether `voter` follows it.
+    also say whether `voter` follows it and whether any webhook listens.
 
     Votes, merges and status changes touching one idea queue behind each other (see lock_idea), and a merge
     or status change that committed a moment ago is seen.
@@ -260,7 +262,7 @@ def _lock_for_voting(idea: Idea | int, voter: User) -> tuple[Idea, bool]:
         row = db.session.execute(_statements().lock_alone, params).first()
     if row is None:
         raise NotFound()
-    return row[0], bool(row[1])
+    return row[0], bool(row[1]), bool(row[2])
 
 
 def _insert_vote(idea_id: int, user_id: int, now: datetime) -> bool:
@@ -288,7 +290,7 @@ def cast_vote(actor: User, idea: Idea | int) -> int:
 
     `idea` may be an id: the idea is read (locked) here either way, so a caller need not load it first.
     """
-    idea, following = _lock_for_voting(idea, actor)
+    idea, following, listening = _lock_for_voting(idea, actor)
     require(can_vote(actor, idea))
     now = utcnow()
     if not _insert_vote(idea.id, actor.id, now):
@@ -297,7 +299,8 @@ def cast_vote(actor: User, idea: Idea | int) -> int:
         count = _bump(idea.id, votes=1, trending=trending_weight(now))
         if not following:
             auto_follow(actor, idea.id)
-        webhooks.vote_changed(actor, idea, added=True)
+        if listening:
+            webhooks.vote_changed(actor, idea, added=True)
         if vote_earns_points(idea.author_id, idea.hidden_at is not None, actor.id, on_behalf=False):
             vote_changed(actor.id, added=True)  # votes on others' ideas earn a little reputation
     db.session.commit()
@@ -306,7 +309,7 @@ def cast_vote(actor: User, idea: Idea | int) -> int:
 
 def remove_vote(actor: User, idea: Idea | int) -> int:
     """Withdraw the actor's vote if there is one; return the idea's vote count (`idea` may be an id)."""
-    idea, _ = _lock_for_voting(idea, actor)
+    idea, _, listening = _lock_for_voting(idea, actor)
     require(can_vote(actor, idea))
     removed = db.session.execute(_statements().delete, {"idea": idea.id, "voter": actor.id}).first()
     if removed is None:
@@ -314,7 +317,8 @@ def remove_vote(actor: User, idea: Idea | int) -> int:
     else:
         created_at = removed.created_at if removed.created_at.tzinfo else removed.created_at.replace(tzinfo=UTC)
         count = _bump(idea.id, votes=-1, trending=-trending_weight(created_at))
-        webhooks.vote_changed(actor, idea, added=False)
+        if listening:
+            webhooks.vote_changed(actor, idea, added=False)
         if vote_earns_points(idea.author_id, idea.hidden_at is not None, actor.id,
                              on_behalf=removed.on_behalf_by_id is not None):
             vote_changed(actor.id, added=False)

@@ -101,7 +101,8 @@ def delete(idea_id: int):
 def vote(idea_id: int):
     remove = request.form.get("action") == "remove"
     # By id: the service reads (and locks) the idea itself, so loading it here would be a second read.
-    count = (services.remove_vote if remove else services.cast_vote)(current_user, idea_id)
+    # The person itself, not the proxy: the services read it several times, each read through the proxy costs.
+    count = (services.remove_vote if remove else services.cast_vote)(current_user._get_current_object(), idea_id)
     if wants_json():
         return jsonify(voted=not remove, vote_count=count)
     return redirect(safe_next(request.form.get("next"), idea_url(db.session.get(Idea, idea_id))))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from portal.accounts.models import User
 from portal.core.models import utcnow
@@ -58,6 +58,11 @@ def idea_data(idea: Idea) -> dict[str, Any]:
         "created_at": _iso(idea.created_at),
         "edited_at": _iso(idea.edited_at),
     }
+
+
+# Whether any integration listens at all: a column a hot write reads beside what it locks anyway, so that with
+# no webhooks (most installations) it needs no statement of its own to find no one to tell.
+ANYONE_LISTENING = exists().where(WebhookEndpoint.active.is_(True))
 
 
 def _endpoints_for(event: WebhookEvent) -> list[WebhookEndpoint]:
