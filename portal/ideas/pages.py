@@ -8,7 +8,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
@@ -16,10 +16,10 @@ from portal.core.text import parse_id
 from portal.extensions import db
 from portal.ideas.forms import CommentForm
 from portal.ideas.models import Idea
-from portal.ideas.queries import merge_candidates, merged_duplicates, timeline_and_commenters
+from portal.ideas.queries import VOTED_COLUMN, know_votes, merge_candidates, merged_duplicates, timeline_and_commenters
 from portal.ideas.services import has_voted
 from portal.network.views import others_who_care_html
-from portal.notifications.queries import follow_summary
+from portal.notifications.queries import FOLLOW_COLUMNS, follow_summary, know_follow_summary
 from portal.pagecache import remember
 from portal.pagecache.fragments import (
     CSRF_SLOT,
@@ -70,6 +70,9 @@ _PAGE_OPTIONS = [joinedload(Idea.product), joinedload(Idea.prototype), joinedloa
                  joinedload(Idea.status), selectinload(Idea.tags)]
 
 
+_IDEA_FOR_VIEWER = select(Idea, VOTED_COLUMN, *FOLLOW_COLUMNS).where(Idea.id == bindparam("idea_id"))
+
+
 def visible_idea_or_404(idea_id: int, *, eager: bool = True) -> Idea:
     """The idea, or 404 when it does not exist or the current viewer may not see it (hidden, held).
 
@@ -77,7 +80,14 @@ def visible_idea_or_404(idea_id: int, *, eager: bool = True) -> Idea:
     needs only the idea's own row unless it is rendered.
     """
     # Tags in a second query: SQLite plans a join to the tag table's link rows as a scan of all of them.
-    idea = db.session.get(Idea, idea_id, options=_PAGE_OPTIONS if eager else None)
+    if eager or not current_user.is_authenticated or request.method != "GET":
+        idea = db.session.get(Idea, idea_id, options=_PAGE_OPTIONS if eager else None)
+    else:  # a shared page, filled in for this person: their vote and follow come with the idea
+        row = db.session.execute(_IDEA_FOR_VIEWER, {"idea_id": idea_id, "me": current_user.id}).first()
+        idea = row.Idea if row is not None else None
+        if idea is not None:
+            know_votes(current_user.id, {idea_id: bool(row.voted)})
+            know_follow_summary(current_user.id, idea_id, row.followers, row.following)
     if idea is None or not can_view_idea(current_user, idea):
         abort(404)
     return idea

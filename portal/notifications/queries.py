@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
-from sqlalchemy import bindparam, case, func, literal, select
+from flask import g, has_request_context, url_for
+from sqlalchemy import bindparam, case, exists, func, literal, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -122,8 +122,23 @@ _FOLLOWS = select(func.count(), func.coalesce(func.max(case((Follow.user_id == b
 _FOLLOWS_ANONYMOUS = select(func.count(), literal(0)).select_from(Follow).where(Follow.idea_id == bindparam("idea_id"))
 
 
+# The same answer as columns of a statement that reads the idea (for the person `me`): see know_follow_summary.
+FOLLOW_COLUMNS = (
+    select(func.count()).select_from(Follow).where(Follow.idea_id == Idea.id).scalar_subquery().label("followers"),
+    exists().where(Follow.idea_id == Idea.id, Follow.user_id == bindparam("me")).label("following"),
+)
+
+
+def know_follow_summary(user_id: int, idea_id: int, followers: int, following: bool) -> None:
+    """The follow summary read already in this request (with the idea): follow_summary asks no more."""
+    g.known_follow_summary = (user_id, idea_id, FollowSummary(count=followers or 0, following=bool(following)))
+
+
 def follow_summary(viewer: Any, idea: Idea) -> FollowSummary:
     """How many follow an idea and whether the viewer is one of them, in one query."""
+    known = getattr(g, "known_follow_summary", None) if has_request_context() else None
+    if known is not None and getattr(viewer, "is_authenticated", False) and known[:2] == (viewer.id, idea.id):
+        return known[2]
     if getattr(viewer, "is_authenticated", False):
         count, following = db.session.execute(_FOLLOWS, {"me": viewer.id, "idea_id": idea.id}).one()
     else:

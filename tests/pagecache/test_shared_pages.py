@@ -155,6 +155,28 @@ def test_each_member_gets_their_own_vote_follow_and_form_on_a_shared_idea_page(a
     assert "<!--slot:" not in mine + theirs
 
 
+def test_a_members_vote_and_follow_come_with_the_idea_on_a_shared_idea_page(app, clients, idea_page,
+                                                                            count_queries):
+    path, idea_id, _ = idea_page
+    with app.app_context():
+        carol, dan = make_user(display_name="Carol Crane"), make_user(display_name="Dan Dale")
+        idea_services.cast_vote(carol, db.session.get(Idea, idea_id))  # voting follows the idea too
+    as_carol, as_dan = clients(carol), clients(dan)
+    as_dan.get(path, follow_redirects=True)  # stores the shared page
+    canonical = as_carol.get(path).headers["Location"]
+    as_carol.get(canonical)  # fills what is kept for her until the next write (her ties, her held ideas)
+    with count_queries() as statements:
+        page = as_carol.get(canonical).get_data(as_text=True)
+    vote_form = page.split('class="idea-vote"')[1].split("</form>")[0]
+    follow_bar = page.split('id="follow"')[1].split("</div>")[0]
+    assert 'aria-pressed="true"' in vote_form and "Following" in follow_bar
+    # Two follow it now: the author (posting follows) and Carol.
+    assert re.search(r"\b2\b", follow_bar.split("</form>")[1] if "</form>" in follow_bar else follow_bar)
+    # Then: the person (with the bell and content version), and the idea with her vote and the follow summary.
+    reads = [s for s in statements if s.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE")]
+    assert len(reads) == 2, "\n".join(reads)
+
+
 def test_a_member_can_comment_with_the_form_of_a_shared_page(app, clients, idea_page, monkeypatch):
     path, idea_id, _ = idea_page
     with app.app_context():
