@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, make_url, select
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
 from portal.core.request import PortalRequest
@@ -58,10 +58,19 @@ def _init_extensions(app: Flask) -> None:
     from portal.pagecache.versions import TOKEN_COLUMN
 
     factory = connection_factory(app.config["SQLALCHEMY_DATABASE_URI"])
+    options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if factory is not None:  # SQLite writers wait their turn on a file lock rather than sleep and retry
-        options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **options, "connect_args": {**options.get("connect_args", {}), "factory": factory}}
+    elif url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg":
+        # TCP keepalives: a peer gone without a word (a dropped NAT entry, a failover) shows on the socket within
+        # about a minute, where the checkout's liveness check sees it (core.pg_connections).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": {
+            "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+            **options.get("connect_args", {})}}
+    elif url.get_backend_name() == "postgresql":  # another driver: no liveness check of ours, so SQLAlchemy's ping
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": True}
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)

@@ -34,6 +34,8 @@ _READS_ALONE = "portal_reads_outside_transaction"  # in the pooled connection's 
 _READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
 _LOCKING = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)
 _WRITING = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+# A SELECT that takes a transaction-scoped lock or setting, creates a table, or is followed by another statement.
+_SELECT_WITH_EFFECTS = re.compile(r"\b(pg_advisory\w*|set_config)\s*\(|\bINTO\b|;", re.IGNORECASE)
 
 
 def _is_psycopg(dbapi_connection: Any) -> bool:
@@ -69,7 +71,7 @@ def _writes_or_locks(statement: str) -> bool:
 
     Erring towards yes only costs a transaction; the statements are the compiled cache's strings, so few.
     """
-    if not _READ.match(statement) or _LOCKING.search(statement):
+    if not _READ.match(statement) or _LOCKING.search(statement) or _SELECT_WITH_EFFECTS.search(statement):
         return True
     return statement.lstrip()[:4].upper() == "WITH" and _WRITING.search(statement) is not None
 

@@ -51,6 +51,8 @@ def _template_globals() -> dict:
 def _forget_count(response):
     # An application context shared by several requests (tests, CLI) must read the count afresh.
     g.pop("unread_notifications", None)
+    g.pop("known_follow_summary", None)
+    g.pop("known_votes", None)
     return response
 
 

@@ -151,6 +151,10 @@ def test_a_dropped_connection_is_replaced_without_an_error_page(postgresql, clie
     ("UPDATE idea SET title = 'x'", True),
     ("DELETE FROM vote", True),
     ("SET jit = off", True),
+    ("SELECT pg_advisory_xact_lock(1)", True),
+    ("SELECT set_config('portal.actor', '7', true)", True),
+    ("SELECT * INTO idea_copy FROM idea", True),
+    ("SELECT 1; DELETE FROM vote", True),
 ])
 def test_which_statements_need_a_transaction(statement, writes):
     assert _writes_or_locks(statement) is writes

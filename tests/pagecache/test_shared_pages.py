@@ -255,3 +255,24 @@ def test_the_bell_follows_notifications_read_without_a_content_write(app, client
 
     assert "1 unread" in before and "unread" not in after
     assert "<!--slot:" not in before + after and token.group(1) in before
+
+
+def test_a_request_forgets_the_votes_it_read_with_the_idea(app, clients, idea_page):
+    """An application context that outlives its requests (tests, CLI) must not keep one request's answers."""
+    from portal.ideas.queries import voted_idea_ids
+    from portal.notifications.queries import follow_summary
+
+    path, idea_id, _ = idea_page
+    with app.app_context():
+        erin = make_user(display_name="Erin Eads")
+        erin_id = erin.id
+    as_erin = clients(erin)
+    with app.app_context():
+        page = as_erin.get(path, follow_redirects=True).get_data(as_text=True)
+        assert 'aria-pressed="false"' in page.split('class="idea-vote"')[1].split("</form>")[0]
+        erin = db.session.get(User, erin_id)
+        idea = db.session.get(Idea, idea_id)
+        idea_services.cast_vote(erin, idea)
+        with app.test_request_context("/"):
+            assert voted_idea_ids(erin, [idea_id]) == {idea_id}
+            assert follow_summary(erin, idea).following
