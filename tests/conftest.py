@@ -105,6 +105,15 @@ def auth(client) -> AuthActions:
 
 
 @pytest.fixture
+def postgresql(app, request):
+    """The app, for tests of what only PostgreSQL does; skipped on SQLite with the module's SQLITE_SKIP_REASON."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip(getattr(request.module, "SQLITE_SKIP_REASON", "PostgreSQL only"))
+    return app
+
+
+@pytest.fixture
 def count_queries(app):
     """Count the SQL statements run inside a `with count_queries() as counter:` block."""
 

@@ -29,7 +29,8 @@ from flask import has_request_context, request
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+from portal.extensions import SAFE_METHODS
+
 _READS_ALONE = "portal_reads_outside_transaction"  # in the pooled connection's info: handed out in autocommit
 _READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
 _LOCKING = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.IGNORECASE)

@@ -13,13 +13,7 @@ from portal.extensions import db
 from portal.ideas.models import Idea
 from tests.factories import make_idea, make_user
 
-
-@pytest.fixture
-def postgresql(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("PostgreSQL's connections (SQLite has no round trips to save)")
-    return app
+SQLITE_SKIP_REASON = "PostgreSQL's connections (SQLite has no round trips to save)"
 
 
 class _Transactions:

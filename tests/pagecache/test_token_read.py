@@ -6,20 +6,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import event, text
 
 from portal.extensions import db
 from portal.pagecache.versions import TOKEN_READER, current_token
 from tests.factories import make_idea
 
-
-@pytest.fixture
-def postgresql(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("the one-round-trip read is PostgreSQL's (SQLite reads a local file)")
-    return app
+SQLITE_SKIP_REASON = "the one-round-trip read is PostgreSQL's (SQLite reads a local file)"
 
 
 def _drop_token_connections(app) -> int:
