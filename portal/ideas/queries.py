@@ -34,10 +34,23 @@ def parse_sort(raw: str | None) -> str:
 
 def visible_ideas(stmt: Select, viewer: Any) -> Select:
     """Limit a select of ideas to what the viewer may see; merged duplicates live on in their original."""
-    stmt = stmt.where(Idea.merged_into_id.is_(None))
+    return visible_to(stmt, audience_of(viewer), getattr(viewer, "id", None))
+
+
+def audience_of(viewer: Any) -> str:
+    """Which ideas a viewer may see depends only on this: "team", "member" (plus their own) or "visitor"."""
     if is_team(viewer):
+        return "team"
+    return "member" if getattr(viewer, "is_authenticated", False) else "visitor"
+
+
+def visible_to(stmt: Select, audience: str, viewer_id: Any = None) -> Select:
+    """visible_ideas for an audience; `viewer_id` (a member's) may be a bind parameter, for a statement built
+    once and run for anyone in that audience."""
+    stmt = stmt.where(Idea.merged_into_id.is_(None))
+    if audience == "team":
         return stmt
-    own = Idea.author_id == viewer.id if getattr(viewer, "is_authenticated", False) else false()
+    own = Idea.author_id == viewer_id if audience == "member" else false()
     return stmt.where(Idea.hidden_at.is_(None), or_(Idea.pending_approval.is_(False), own))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Integer,
     Select,
     TextClause,
+    bindparam,
     case,
     column,
     func,
@@ -32,7 +34,7 @@ from portal.core.pagination import Page
 from portal.core.text import parse_id
 from portal.extensions import db
 from portal.ideas.models import Idea
-from portal.ideas.queries import tag_for_viewer, visible_ideas
+from portal.ideas.queries import audience_of, tag_for_viewer, visible_ideas, visible_to
 from portal.prototypes.models import Product, Prototype
 from portal.prototypes.queries import product_by_slug, prototype_by_slug
 from portal.search.text import fts5_query, highlight, rough_stem, search_terms
@@ -80,16 +82,30 @@ class SearchFilters:
                    status=db.session.get(Status, status_id) if status_id else None,
                    tag=tag_for_viewer(args.get("tag"), viewer))
 
-    def apply(self, stmt: Select) -> Select:
-        if self.product is not None:
-            stmt = stmt.where(Idea.product_id == self.product.id)
-        if self.prototype is not None:
-            stmt = stmt.where(Idea.prototype_id == self.prototype.id)
-        if self.status is not None:
-            stmt = stmt.where(Idea.status_id == self.status.id)
-        if self.tag is not None:
-            stmt = stmt.where(Idea.id.in_(select(idea_tag.c.idea_id).where(idea_tag.c.tag_id == self.tag.id)))
-        return stmt
+    @property
+    def shape(self) -> tuple[bool, bool, bool, bool]:
+        """Which filters are set: with the audience, all a search statement's structure depends on."""
+        return (self.product is not None, self.prototype is not None, self.status is not None, self.tag is not None)
+
+    @property
+    def params(self) -> dict[str, int]:
+        rows = {"product_id": self.product, "prototype_id": self.prototype, "status_id": self.status,
+                "tag_id": self.tag}
+        return {name: row.id for name, row in rows.items() if row is not None}
+
+
+def _filtered(stmt: Select, shape: tuple[bool, bool, bool, bool]) -> Select:
+    """The filters `shape` says are set, each comparing with a bind parameter (see SearchFilters.params)."""
+    product, prototype, status, tag = shape
+    if product:
+        stmt = stmt.where(Idea.product_id == bindparam("product_id"))
+    if prototype:
+        stmt = stmt.where(Idea.prototype_id == bindparam("prototype_id"))
+    if status:
+        stmt = stmt.where(Idea.status_id == bindparam("status_id"))
+    if tag:
+        stmt = stmt.where(Idea.id.in_(select(idea_tag.c.idea_id).where(idea_tag.c.tag_id == bindparam("tag_id"))))
+    return stmt
 
 
 @dataclass
@@ -152,52 +168,79 @@ def _ranked(terms: list[str], viewer: Any, **match: bool) -> Select:
 Restrict = Callable[[Select], Select]
 
 
-def _pool(terms: list[str], viewer: Any, filters: SearchFilters) -> CTE:
+@dataclass(frozen=True)
+class _SearchStatements:
+    """One shape of search, built once and then only run with parameters (terms, filters, viewer, offset).
+
+    A search is a large statement: building it, and SQLAlchemy computing its cache key, cost more Python than
+    SQLite spends running it. A statement object that is reused keeps its cache key.
+    """
+
+    page: Select  # the ideas on one page of the pool, best match first, each with the pool's size
+    count: Select  # the pool's size, for a page past the last
+
+
+@lru_cache(maxsize=256)
+def _search_statements(dialect: str, term_count: int, audience: str, shape: tuple[bool, bool, bool, bool],
+                       loading: tuple[LoaderOption, ...], sizes: tuple[int, int, int]) -> _SearchStatements:
+    """`sizes` (PER_PAGE, POOL_SIZE, TITLE_POOL_SIZE) are read when a search runs, so they are part of the key."""
+    per_page, pool_size, title_pool_size = sizes
+
+    def restrict(stmt: Select) -> Select:
+        return _filtered(visible_to(stmt, audience, bindparam("viewer_id")), shape)
+
+    if dialect == "sqlite":
+        found = _sqlite_pool(restrict, pool_size, title_pool_size)
+    else:
+        found = _postgresql_pool(term_count, restrict, pool_size, title_pool_size)
+    # MATERIALIZED: the pool is found first, on its own, so PostgreSQL cannot plan its LIMITs together with the
+    # page's sort and joins (which would read every match again).
+    pool = found.cte("pool").prefix_with("MATERIALIZED")
+    return _SearchStatements(page=_ranked_page(pool, per_page, loading),
+                             count=select(func.count()).select_from(pool))
+
+
+def _search_params(terms: list[str], viewer: Any, filters: SearchFilters, dialect: str) -> dict[str, Any]:
+    """What the statements of _search_statements are run with, besides the page's offset."""
+    if dialect == "sqlite":
+        params: dict[str, Any] = {"match_any": fts5_query(terms), "match_title": fts5_query(terms, columns="{title}"),
+                                  "match_scored": fts5_query(terms)}
+    else:
+        params = {f"t{i}": term for i, term in enumerate(terms)}
+    return {**params, **filters.params, "viewer_id": getattr(viewer, "id", None)}
+
+
+def _full(anywhere: CTE, pool_size: int) -> ColumnElement[bool]:
+    """Whether the first tier filled up. If not, it holds every match and the title tier would find nothing new,
+    so its scan is skipped: PostgreSQL tests this once, before the scan; SQLite through the scan's LIMIT."""
+    return select(func.count()).select_from(anywhere).scalar_subquery() >= pool_size
+
+
+def _sqlite_pool(restrict: Restrict, pool_size: int, title_pool_size: int) -> Select:
     """The candidates one search ranks: matching ideas the viewer may see and the filters keep, with their scores
     and votes (`idea_id`, `score`, `votes`), so that ranking them reads no other table.
 
-    Two tiers, each bounded, found where each engine finds matches cheapest: up to POOL_SIZE matches anywhere,
-    and up to TITLE_POOL_SIZE ideas holding every word in their title, the strongest sign of relevance, so that a
-    flood of ideas mentioning a common word in passing cannot push out the ones about it. FTS5 walks its doclists
-    by rowid (the idea id) in either direction for free, so SQLite takes the newest. A GIN index yields an
-    unordered set and reading its rows is what costs, so PostgreSQL takes the first rows it reads (table order, a
-    subset as arbitrary as its own gin_fuzzy_search_limit returns): ordering the matches by anything, even by id,
-    would mean reading every one. With fewer matches than POOL_SIZE, every match is ranked, as before.
+    Two tiers, each bounded: up to POOL_SIZE matches anywhere, and up to TITLE_POOL_SIZE ideas holding every word
+    in their title, the strongest sign of relevance, so that a flood of ideas mentioning a common word in passing
+    cannot push out the ones about it. FTS5 walks its doclists by rowid (the idea id) in either direction for
+    free, so SQLite takes the newest. With fewer matches than POOL_SIZE, every match is ranked.
     """
-    def restrict(stmt: Select) -> Select:
-        return filters.apply(visible_ideas(stmt, viewer))
-
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
-    pool = _sqlite_pool(terms, restrict) if sqlite else _postgresql_pool(terms, restrict)
-    # MATERIALIZED: the pool is found first, on its own, so PostgreSQL cannot plan its LIMITs together with the
-    # page's sort and joins (which would read every match again).
-    return pool.cte("pool").prefix_with("MATERIALIZED")
-
-
-def _full(anywhere: CTE) -> ColumnElement[bool]:
-    """Whether the first tier filled up. If not, it holds every match and the title tier would find nothing new,
-    so its scan is skipped: PostgreSQL tests this once, before the scan; SQLite through the scan's LIMIT."""
-    return select(func.count()).select_from(anywhere).scalar_subquery() >= POOL_SIZE
-
-
-def _sqlite_pool(terms: list[str], restrict: Restrict) -> Select:
     index = table("idea_search", column("rowid", Integer))
     key = index.c.rowid
     # A correlated subquery, not a join: the FTS5 table stays the outer loop whatever the filters, so the
     # newest matches come first and each costs one lookup of its idea.
     allowed = restrict(select(Idea.id).where(Idea.id == key)).scalar_subquery().is_not(None)
 
-    def matching(name: str, expression: str) -> TextClause:
-        return text(f"idea_search MATCH :{name}").bindparams(**{name: expression})
+    def matching(name: str) -> TextClause:
+        return text(f"idea_search MATCH :{name}")
 
-    def newest(name: str, expression: str, limit: int | ColumnElement[int]) -> Select:
-        found = select(key.label("idea_id")).where(matching(name, expression), allowed)
+    def newest(name: str, limit: int | ColumnElement[int]) -> Select:
+        found = select(key.label("idea_id")).where(matching(name), allowed)
         return select(found.order_by(key.desc()).limit(limit).subquery().c.idea_id)
 
-    anywhere = newest("match_any", fts5_query(terms), POOL_SIZE).cte("anywhere")
+    anywhere = newest("match_any", pool_size).cte("anywhere")
     # SQLite tests a condition on a subquery row by row, but a LIMIT once, before it reads anything.
-    titled = newest("match_title", fts5_query(terms, columns="{title}"),
-                    case((_full(anywhere), TITLE_POOL_SIZE), else_=0))
+    titled = newest("match_title", case((_full(anywhere, pool_size), title_pool_size), else_=0))
     candidates = union(select(anywhere.c.idea_id), titled).cte("candidates")
     # Ids first, scores after: bm25() recounts the whole doclist of every word in each query that calls it,
     # and only scores rows of a query matching its own expression (a title-only match would score the title
@@ -206,16 +249,20 @@ def _sqlite_pool(terms: list[str], restrict: Restrict) -> Select:
     score = literal_column(f"-bm25(idea_search, {BM25_WEIGHTS})", Float)
     return (select(key.label("idea_id"), score.label("score"), Idea.vote_count.label("votes"))
             .select_from(index.join(Idea, Idea.id == key))
-            .where(matching("match_scored", fts5_query(terms)),
+            .where(matching("match_scored"),
                    key >= select(func.min(candidates.c.idea_id)).scalar_subquery(),
                    (key + literal_column("0")).in_(select(candidates.c.idea_id))))
 
 
-def _postgresql_pool(terms: list[str], restrict: Restrict) -> Select:
+def _postgresql_pool(term_count: int, restrict: Restrict, pool_size: int, title_pool_size: int) -> Select:
+    """As _sqlite_pool, found where PostgreSQL finds matches cheapest. A GIN index yields an unordered set and
+    reading its rows is what costs, so each tier takes the first rows it reads (table order, a subset as arbitrary
+    as its own gin_fuzzy_search_limit returns): ordering the matches by anything, even by id, would mean reading
+    every one."""
     index = table("idea_search", column("idea_id", Integer), column("title"), column("document"))
     key = index.c.idea_id
-    tsquery, params = _tsquery(terms)
-    query = text(f"SELECT {tsquery} AS q").bindparams(**params).columns(column("q")).subquery("query")
+    tsquery, _ = _tsquery([""] * term_count)  # the terms come as parameters t0, t1, ...
+    query = text(f"SELECT {tsquery} AS q").columns(column("q")).subquery("query")
     score = func.ts_rank_cd(literal_column(f"'{PG_WEIGHTS}'"), index.c.document, query.c.q, 1, type_=Float)
     # `+ 0`: the two keys no longer look sorted alike, so PostgreSQL cannot merge-join the primary keys (testing
     # every row of the index on the way). It reads the matches (a GIN bitmap, or for a very common word a plain
@@ -224,33 +271,38 @@ def _postgresql_pool(terms: list[str], restrict: Restrict) -> Select:
                       .select_from(index.join(query, true()).join(Idea, Idea.id == key + literal_column("0"))))
     # The very expression of the index idea_search_title_gin (migration 3c9d2e7f1a40), or it is not used.
     title = func.to_tsvector(literal_column("'english'"), index.c.title)
-    anywhere = scored.where(index.c.document.op("@@")(query.c.q)).limit(POOL_SIZE).cte("anywhere")
-    titled = scored.where(title.op("@@")(query.c.q), _full(anywhere)).limit(TITLE_POOL_SIZE).subquery()
+    anywhere = scored.where(index.c.document.op("@@")(query.c.q)).limit(pool_size).cte("anywhere")
+    titled = scored.where(title.op("@@")(query.c.q), _full(anywhere, pool_size)).limit(title_pool_size).subquery()
     # UNION: an idea in both tiers has the same score in each, and is a candidate once.
     return union(select(anywhere.c.idea_id, anywhere.c.score, anywhere.c.votes),
                  select(titled.c.idea_id, titled.c.score, titled.c.votes))
 
 
-def _ranked_page(pool: CTE, page: int, loading: tuple[LoaderOption, ...]) -> Select:
-    """The ideas on one page of the pool, best match first, each with the pool's size (`total`).
+def _ranked_page(pool: CTE, per_page: int, loading: tuple[LoaderOption, ...]) -> Select:
+    """The ideas on one page of the pool (from the `offset` parameter), best match first, each with the pool's
+    size (`total`).
 
     The page is cut from the pool's ids before any idea is loaded, so authors, prototypes and statuses are
     joined for 20 rows, not for every candidate.
     """
     ranked = (select(pool.c.idea_id, pool.c.score, pool.c.votes, func.count().over().label("total"))
               .order_by(pool.c.score.desc(), pool.c.votes.desc(), pool.c.idea_id.desc())
-              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).subquery("ranked")
+              .limit(per_page).offset(bindparam("offset", type_=Integer))).subquery("ranked")
     return (select(Idea, ranked.c.total).join(ranked, ranked.c.idea_id == Idea.id).options(*loading)
             .order_by(ranked.c.score.desc(), ranked.c.votes.desc(), Idea.id.desc()))
 
 
 def _search_page(terms: list[str], viewer: Any, filters: SearchFilters, page: int,
                  loading: tuple[LoaderOption, ...]) -> Page:
-    pool = _pool(terms, viewer, filters)
-    rows = db.session.execute(_ranked_page(pool, page, loading)).all()
+    """One page of the pool (see _sqlite_pool), ranked."""
+    dialect = db.session.get_bind().dialect.name
+    statements = _search_statements(dialect, len(terms), audience_of(viewer), filters.shape, loading,
+                                    (PER_PAGE, POOL_SIZE, TITLE_POOL_SIZE))
+    params = _search_params(terms, viewer, filters, dialect)
+    rows = db.session.execute(statements.page, {**params, "offset": (page - 1) * PER_PAGE}).all()
     total = rows[0].total if rows else 0
     if not rows and page > 1:  # past the last page: the pool's size is on no row, so count it
-        total = db.session.scalar(select(func.count()).select_from(pool)) or 0
+        total = db.session.scalar(statements.count, params) or 0
     # A full pool means there may be more matches than were ranked: "Page 1 of 10+".
     return Page(items=[row.Idea for row in rows], page=page, per_page=PER_PAGE, total=total,
                 capped=total >= POOL_SIZE)

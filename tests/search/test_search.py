@@ -227,6 +227,29 @@ def test_hidden_pending_and_merged_ideas_are_never_found_by_customers_or_visitor
                                                            "Zebra stripes pending"]
 
 
+def test_each_search_sees_its_own_viewer_and_filters_though_the_statement_is_built_once(people):
+    # One statement serves every search of a shape (audience, which filters, how many words); what differs
+    # between two searches comes as parameters, and must never carry over from the one before.
+    first, second = make_prototype(), make_prototype(make_product())
+    make_idea(people["customer"], first, "Zebra crossing approved", body="")
+    make_idea(people["customer"], second, "Zebra crossing elsewhere", body="")
+    moderation.set_hold_first_posts(people["admin"], True)
+    alice, bob = make_user(), make_user()
+    make_idea(alice, first, "Zebra crossing by Alice", body="")
+    make_idea(bob, second, "Zebra crossing by Bob", body="")
+
+    for _ in range(2):
+        assert sorted(titles("zebra crossing", alice)) == ["Zebra crossing approved", "Zebra crossing by Alice",
+                                                           "Zebra crossing elsewhere"]
+        assert sorted(titles("zebra crossing", bob)) == ["Zebra crossing approved", "Zebra crossing by Bob",
+                                                         "Zebra crossing elsewhere"]
+        for prototype, expected in ((first, ["Zebra crossing approved"]), (second, ["Zebra crossing elsewhere"])):
+            filters = SearchFilters.parse({"product": prototype.product.slug}, GUEST)
+            assert titles("zebra crossing", filters=filters) == expected
+        assert titles("alice zebra", bob) == []
+        assert titles("bob zebra", bob) == ["Zebra crossing by Bob"]
+
+
 def test_hidden_comments_and_internal_notes_are_never_indexed(people):
     idea = make_idea(people["customer"], make_prototype(), "An ordinary idea", body="")
     comment = make_comment(people["other"], idea, "Quokka sightings everywhere")
