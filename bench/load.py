@@ -9,9 +9,35 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.databases import Targets
+from bench.databases import DATA, Targets
 
 LUA = Path(__file__).resolve().parent / "lua" / "portal.lua"
+WORD = "{word}"  # in a path: wrk puts a random word of words_file() there, a new one on each request
+
+
+def search_words() -> list[str]:
+    """The words of the synthetic ideas' titles, descriptions and comments that a search may use."""
+    from portal.demo import synthetic_text
+    from portal.search.text import STOP_WORDS, TERM_MAX, search_terms
+
+    parts = ("TITLE_VERBS", "TITLE_PARTS", "TITLE_CONTEXTS", "BODY_PARAGRAPHS", "COMMENTS")
+    text = " ".join(line for name in parts for line in getattr(synthetic_text, name))
+    words = {word for chunk in text.split() for word in search_terms(chunk)}
+    return sorted(word for word in words if 2 < len(word) <= TERM_MAX and word not in STOP_WORDS)
+
+
+def words_file() -> Path:
+    path = DATA / "search-words.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{word}\n" for word in search_words()))
+    return path
+
+
+def concrete(path: str, words: tuple[str, ...] = ("battery", "charging")) -> str:
+    """`path` with its random words replaced by fixed ones (for a request made outside wrk)."""
+    for word in words:
+        path = path.replace(WORD, word, 1)
+    return path
 
 
 @dataclass(frozen=True)
@@ -36,6 +62,9 @@ def endpoints(targets: Targets, idea_path: str) -> list[Endpoint]:
         Endpoint("roadmap", "Roadmap", "get", "/roadmap"),
         Endpoint("changelog", "Changelog", "get", "/changelog"),
         Endpoint("search", "Search \"battery\"", "get", "/search?q=battery"),
+        # A different search nearly every time (two of the seeded text's 238 words, at random: 56,000 pairs), so
+        # what is kept of one search until the next write (portal/search) seldom helps: the ranking's own cost.
+        Endpoint("search_words", "Search, two random words", "get", f"/search?q={WORD}+{WORD}"),
         Endpoint("list_signed_in", "Idea list, signed in", "get", f"{product}?sort=top", signed_in=True),
         Endpoint("idea_signed_in", "Idea page, signed in", "get", idea_path, signed_in=True),
         Endpoint("vote", "Vote toggle (POST)", "vote", signed_in=True),
@@ -70,7 +99,7 @@ def run_wrk(base: str, endpoint: Endpoint, settings: LoadSettings, duration: flo
     seconds = max(1, round(duration if duration is not None else settings.duration))
     env = {**os.environ, "BENCH_MODE": endpoint.mode, "BENCH_PATH": endpoint.path,
            "BENCH_SESSIONS": str(sessions) if endpoint.signed_in and sessions else "",
-           "BENCH_IDS": str(ids) if ids else ""}
+           "BENCH_IDS": str(ids) if ids else "", "BENCH_WORDS": str(words_file()) if WORD in endpoint.path else ""}
     command = ["wrk", f"-t{settings.threads}", f"-c{settings.connections}", f"-d{seconds}s", "--timeout", "10s",
                "-s", str(LUA), base]
     out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 60)

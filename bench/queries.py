@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
-from bench.load import Endpoint
+from bench.load import Endpoint, concrete
 from config import normalize_database_url
 
 
@@ -56,4 +56,4 @@ def _call(client, endpoint: Endpoint, idea_id: int) -> int:
                            headers={"Accept": "application/json"}).status_code
     if endpoint.mode == "comment":
         return client.post(f"/ideas/{idea_id}/comments", data={"body": "Counting queries"}).status_code
-    return client.get(endpoint.path).status_code
+    return client.get(concrete(endpoint.path)).status_code

@@ -31,7 +31,7 @@ from bench.databases import (
     prepare_sqlite,
     targets,
 )
-from bench.load import Endpoint, LoadSettings, endpoints, ensure_wrk, run_wrk
+from bench.load import Endpoint, LoadSettings, concrete, endpoints, ensure_wrk, run_wrk
 from bench.queries import queries_per_request
 from bench.report import checks, markdown
 from bench.server import Server, canonical_path, cpu_seconds, gunicorn, request, sign_in
@@ -157,7 +157,7 @@ def _check_answer(base: str, endpoint: Endpoint, sessions: Path, ids: Path) -> N
     headers = {"Cookie": cookie} if endpoint.signed_in else {}
     idea_id = ids.read_text().split()[0]
     if endpoint.mode == "get":
-        status, expected = request(base, "GET", endpoint.path, headers=headers)[0], (200,)
+        status, expected = request(base, "GET", concrete(endpoint.path), headers=headers)[0], (200,)
     elif endpoint.mode == "vote":
         status = request(base, "POST", f"/ideas/{idea_id}/vote", {"action": "add"},
                          {**headers, "X-CSRFToken": token, "Accept": "application/json"})[0]

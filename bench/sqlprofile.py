@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import event
 
 from bench.databases import targets
-from bench.load import Endpoint, endpoints
+from bench.load import Endpoint, concrete, endpoints
 from config import normalize_database_url
 
 PASSWORD = "synthetic-password"
@@ -58,12 +58,12 @@ def profile(url: str, explain: bool, repeat: int) -> None:
 
 
 def _profile_endpoint(client, endpoint: Endpoint, recorder: Recorder, repeat: int) -> None:
-    client.get(endpoint.path)  # the first request of a process compiles templates and statements
+    client.get(concrete(endpoint.path))  # the first request of a process compiles templates and statements
     totals, sql = [], []
     for _ in range(repeat):
         recorder.statements.clear()
         started = time.perf_counter()
-        status = client.get(endpoint.path).status_code
+        status = client.get(concrete(endpoint.path)).status_code
         totals.append(time.perf_counter() - started)
         sql.append(sum(duration for duration, _, _ in recorder.statements))
     total, in_sql = statistics.median(totals) * 1000, statistics.median(sql) * 1000

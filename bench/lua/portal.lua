@@ -4,6 +4,8 @@
 --   BENCH_PATH      the path to GET (mode get)
 --   BENCH_SESSIONS  a file of "cookie<TAB>csrf token" lines, one signed-in person per wrk thread (optional)
 --   BENCH_IDS       a file of idea ids, one per line, that votes and comments pick from at random
+--   BENCH_WORDS     a file of words, one per line: each {word} in BENCH_PATH becomes one of them, at random,
+--                   a new one on each request
 -- done() prints one line "BENCH_JSON {...}" that bench/run.py reads.
 
 local sessions = {}
@@ -31,20 +33,33 @@ function setup(thread)
   end
 end
 
-local mode, path, ids, counter
+local mode, path, ids, words, counter
 
 function init(args)
   mode = os.getenv("BENCH_MODE") or "get"
   path = os.getenv("BENCH_PATH") or "/"
   ids = lines(os.getenv("BENCH_IDS"))
+  words = lines(os.getenv("BENCH_WORDS"))
   counter = 0
-  math.randomseed(1000 + (thread_number or 0))
+  if #words > 0 then
+    -- Not the warm-up's words again: a run must not find the searches it times kept from the one before.
+    math.randomseed(os.time() * 100 + (thread_number or 0))
+  else
+    math.randomseed(1000 + (thread_number or 0))
+  end
+end
+
+local function random_word()
+  return words[math.random(#words)]
 end
 
 function request()
   local headers = {}
   if cookie then headers["Cookie"] = cookie end
   if mode == "get" then
+    if #words > 0 then
+      return wrk.format("GET", (path:gsub("{word}", random_word)), headers)
+    end
     return wrk.format("GET", path, headers)
   end
   counter = counter + 1

@@ -35,6 +35,7 @@ from portal.core.text import parse_id
 from portal.extensions import db
 from portal.ideas.models import Idea
 from portal.ideas.queries import audience_of, tag_for_viewer, visible_ideas, visible_to
+from portal.pagecache import remember
 from portal.prototypes.models import Product, Prototype
 from portal.prototypes.queries import product_by_slug, prototype_by_slug
 from portal.search.text import fts5_query, highlight, rough_stem, search_terms
@@ -318,12 +319,44 @@ def _indexed_text(idea_ids: list[int]) -> dict[int, tuple[str, str]]:
     return {row[0]: (row[1] or "", row[2] or "") for row in rows}
 
 
-def _hit(idea: Idea, terms: list[str], body: str, comments: str) -> SearchHit:
+def _marked(title: str, terms: list[str], body: str, comments: str) -> tuple[Markup, Markup]:
+    """A hit's title and snippet with the words marked."""
     # The index holds the text readers see (portal.search.index): no need to strip the HTML again.
     snippet = highlight(body, terms, max_words=SNIPPET_WORDS)
     if "<mark>" not in snippet and "<mark>" in (from_comments := highlight(comments, terms, max_words=SNIPPET_WORDS)):
         snippet = Markup("In the comments: ") + from_comments
-    return SearchHit(idea=idea, title=highlight(idea.title, terms), snippet=snippet)
+    return highlight(title, terms), snippet
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One page of one search for one audience, as kept until the next write: the ideas' ids in rank order,
+    their marked titles and snippets, and the pool's size. Plain values: unpickled from the cache each time."""
+
+    ids: tuple[int, ...]
+    marked: tuple[tuple[Markup, Markup], ...]
+    total: int
+
+
+def _answer_key(terms: list[str], viewer: Any, filters: SearchFilters, page: int) -> str:
+    # Everything the answer depends on besides the data (whose version the cache key carries): who may see
+    # what (a member also sees their own ideas awaiting approval), the filters, the page and the words.
+    audience = audience_of(viewer)
+    who = f"{audience}:{viewer.id}" if audience == "member" else audience
+    chosen = ",".join(f"{name}={value}" for name, value in sorted(filters.params.items()))
+    return f"search:{who}:{chosen}:{page}:{' '.join(terms)}"
+
+
+@lru_cache(maxsize=8)
+def _by_ids(loading: tuple[LoaderOption, ...]) -> Select:
+    return select(Idea).where(Idea.id.in_(bindparam("ids", expanding=True))).options(*loading)
+
+
+def _ideas_in_order(ids: tuple[int, ...], loading: tuple[LoaderOption, ...]) -> list[Idea]:
+    if not ids:
+        return []
+    found = {idea.id: idea for idea in db.session.scalars(_by_ids(loading), {"ids": list(ids)}).unique()}
+    return [found[idea_id] for idea_id in ids if idea_id in found]
 
 
 def search_ideas(query: str | None, viewer: Any, filters: SearchFilters | None = None, page: int = 1,
@@ -339,14 +372,30 @@ def search_ideas(query: str | None, viewer: Any, filters: SearchFilters | None =
         message = "Type a few words to search for." if not (query or "").strip() else \
             "Those words are too common to search for. Try something more specific."
         return SearchResults(query or "", terms, empty, message=message)
+    filters = filters or SearchFilters()
+    ranked: list[Idea] = []
+
+    def run() -> _Answer:
+        result_page = _search_page(terms, viewer, filters, page, loading)
+        ranked.extend(result_page.items)
+        texts = _indexed_text([idea.id for idea in result_page.items])
+        return _Answer(ids=tuple(idea.id for idea in result_page.items), total=result_page.total,
+                       marked=tuple(_marked(idea.title, terms, *texts.get(idea.id, ("", "")))
+                                    for idea in result_page.items))
+
     try:
-        result_page = _search_page(terms, viewer, filters or SearchFilters(), page, loading)
+        # The same search again before anything is written (a popular word, the next visitor, the back button)
+        # skips the ranking: its ideas are read by id, a tenth of the work.
+        answer = remember(_answer_key(terms, viewer, filters, page), run)
     except DBAPIError:  # a last resort: the terms are built to be valid for both engines
         db.session.rollback()
         return SearchResults(query or "", terms, empty, message="That search could not be run. Try other words.")
-    texts = _indexed_text([idea.id for idea in result_page.items])
-    hits = [_hit(idea, terms, *texts.get(idea.id, ("", ""))) for idea in result_page.items]
-    message = "" if result_page.total else "No ideas match that search."
+    ideas = ranked or _ideas_in_order(answer.ids, loading)
+    marked = dict(zip(answer.ids, answer.marked, strict=True))
+    hits = [SearchHit(idea=idea, title=marked[idea.id][0], snippet=marked[idea.id][1]) for idea in ideas]
+    result_page = Page(items=ideas, page=page, per_page=PER_PAGE, total=answer.total,
+                       capped=answer.total >= POOL_SIZE)
+    message = "" if answer.total else "No ideas match that search."
     return SearchResults(query or "", terms, result_page, hits, message)
 
 

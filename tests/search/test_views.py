@@ -148,3 +148,21 @@ def test_a_results_page_costs_the_same_queries_however_many_results(app, client,
     assert len(twenty) == len(one), "\n".join(twenty)
     # The page shows neither the authors nor the descriptions (its snippets come from the index): not loaded.
     assert not [s for s in twenty if 'JOIN "user"' in s or "JOIN user" in s or "idea.body_html" in s], twenty
+
+
+def test_the_same_search_again_skips_the_ranking_until_something_is_written(app, client, count_queries):
+    with app.app_context():
+        prototype = make_prototype()
+        make_idea(make_user(), prototype, "Solar lamp one", body="A brighter solar lamp.")
+    assert "1 idea found" in client.get("/search?q=solar").get_data(as_text=True)
+
+    with count_queries() as again:
+        page = client.get("/search?q=solar").get_data(as_text=True)
+    assert "1 idea found" in page and "<mark>Solar</mark> lamp one" in page
+    ranking = [s for s in again if "MATCH" in s or "@@" in s]
+    assert not ranking, "\n".join(ranking)
+
+    with app.app_context():
+        make_idea(make_user(), prototype, "Solar kettle", body="Boils water in the sun.")
+    page = client.get("/search?q=solar").get_data(as_text=True)
+    assert "2 ideas found" in page and "<mark>Solar</mark> kettle" in page
