@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, make_url, select
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
 from portal.core.request import PortalRequest
+from portal.core.sessions import KeptSerializerSessionInterface
 from portal.ratelimit import init_rate_limits
 from portal.security import register_security
 
@@ -23,6 +24,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     app = Flask(__name__, template_folder=str(BASE_DIR / "templates"), static_folder=str(BASE_DIR / "static"),
                 instance_path=str(INSTANCE_DIR))
     app.request_class = PortalRequest
+    app.session_interface = KeptSerializerSessionInterface()
     app.config.from_object(config)
     app.config.update(overrides)
 

@@ -111,7 +111,32 @@ def init_rate_limits(app: Flask) -> Limiter:
         limiter.shared_limit(_setting("RATELIMIT_API"), scope="api", key_func=api_client_key)(api)
         limiter.shared_limit(_setting("RATELIMIT_API_WRITE"), scope="api-write", key_func=api_client_key,
                              methods=list(API_WRITE_METHODS))(api)
+    _check_only_where_limited(app, limiter)
     return limiter
+
+
+def _check_only_where_limited(app: Flask, limiter: Limiter) -> None:
+    """Run Flask-Limiter's per-request check only for requests something limits.
+
+    It runs before every request and, for a page no rule names (most of them, every cached page among them),
+    works out that there is nothing to count: a tenth of what serving a cached page costs. With default or
+    application-wide limits configured (RATELIMIT_DEFAULT, RATELIMIT_APPLICATION) every request counts, and it
+    is left as it is.
+    """
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits:
+        return
+    hooks = app.before_request_funcs.setdefault(None, [])
+    check = next((hook for hook in hooks if getattr(hook, "__self__", None) is limiter), None)
+    if check is None:
+        return
+    limited = frozenset(limited_endpoints(app))
+
+    def check_where_limited() -> None:
+        if request.endpoint in limited or request.blueprint == API_BLUEPRINT:
+            check()
+
+    hooks[hooks.index(check)] = check_where_limited
 
 
 def seconds_until_reset() -> int | None:

@@ -8,9 +8,12 @@ or older than the rows it describes: it commits or rolls back with them.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import re
 import secrets
 import threading
+import weakref
 from typing import Any
 
 from flask import g, has_app_context
@@ -81,23 +84,21 @@ def track_writes(engine: Engine) -> None:
 
 def current_token() -> str | None:
     """The content version as of now, or None when there is none yet (no write since the tables were emptied)."""
-    session = db.session()
-    if session.in_transaction() and session.get_transaction().is_active:
+    # registry.has(): a request with no session yet (an anonymous page) does not make one just to ask.
+    if db.session.registry.has() and (session := db.session()).in_transaction() \
+            and session.get_transaction().is_active:
         # A request that already has its transaction open (a signed-in one: it loaded its user) reads it there:
         # no second connection, and on SQLite the version of the very snapshot its pages are drawn from.
         try:
             return session.connection().exec_driver_sql(_READ_TOKEN).scalar()
         except DBAPIError:  # a PostgreSQL transaction an error aborted: read it beside, as below
             pass
-    if db.engine.dialect.name == "postgresql":
-        return _read_token_postgresql()
-    if not _on_disk(db.engine):  # an in-memory database exists only on the app's own (single) connection
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    engine = db.engine
+    if engine.dialect.name != "postgresql" and not _on_disk(engine):
+        # An in-memory database exists only on the app's own (single) connection.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             return conn.execution_options(read_only=True).exec_driver_sql(_READ_TOKEN).scalar()
-    # On a cached page this is the only query: a pooled connection of its own, with no session, ping, BEGIN or
-    # reset around the one statement, which SQLite runs in a transaction of its own.
-    with token_engine().connect() as conn:
-        return conn.exec_driver_sql(_READ_TOKEN).scalar()
+    return _read_beside(token_engine())
 
 
 def engines_read() -> list[Engine]:
@@ -109,8 +110,10 @@ def _on_disk(engine: Engine) -> bool:
     return sqlite_file(engine.url) is not None
 
 
-# One small pool per database per process, made on first use (after gunicorn forks its workers).
+# One engine per database per process, made on first use (after gunicorn forks its workers): it makes the
+# connections _read_beside keeps, with the engine's connect arguments and events.
 _token_engines: dict[str, Engine] = {}
+_token_engine_of: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()  # by the app's engine
 TOKEN_READER = "portal-content-version"  # the application_name its connections show in pg_stat_activity
 SKIP_BEGIN = "portal_skip_begin"  # an execution option: the connection runs each statement on its own
 _token_engines_lock = threading.Lock()
@@ -118,12 +121,16 @@ _token_engines_lock = threading.Lock()
 
 def token_engine() -> Engine:
     """The engine the content version is read on outside a request's transaction (PostgreSQL, SQLite files)."""
-    url = db.engine.url
+    app_engine = db.engine
+    found = _token_engine_of.get(app_engine)
+    if found is not None:
+        return found
+    url = app_engine.url
     key = url.render_as_string(hide_password=False)
     with _token_engines_lock:
         if key not in _token_engines:
-            # Autocommit, and no reset on return: the read needs no BEGIN or ROLLBACK round trip. No ping on
-            # checkout either: the read itself finds a dead connection, which is then replaced (below).
+            # Autocommit: the read needs no BEGIN or ROLLBACK round trip. No ping either: the read itself finds
+            # a dead connection, which is then replaced (_read_beside).
             if url.get_backend_name() == "sqlite":
                 engine = create_engine(url, pool_pre_ping=False, pool_reset_on_return=None, pool_size=1,
                                        max_overflow=7, execution_options={SKIP_BEGIN: True})
@@ -132,20 +139,74 @@ def token_engine() -> Engine:
                                        pool_reset_on_return=None, pool_size=1, max_overflow=7,
                                        connect_args={"application_name": TOKEN_READER})
             _token_engines[key] = engine
+        _token_engine_of[app_engine] = _token_engines[key]
         return _token_engines[key]
 
 
-def _read_token_postgresql() -> str | None:
-    """The token read on PostgreSQL in one round trip: a cached page's whole cost in the database.
+# Per token engine, the driver connections no request is using. list.pop and list.append are atomic, so the
+# threads of a process share them without a lock; there are never more than threads reading at once.
+_idle: dict[Engine, list[Any]] = {}
 
-    The app's pool pings every connection it hands out (a second round trip), so the read has a pool of its
-    own that does not; a connection found dead (the database restarted) is dropped and the read tried again once.
+
+def _driver_connection(engine: Engine) -> Any:
+    """A driver connection made by `engine` (its connect arguments and events) and then taken out of its pool."""
+    pooled = engine.raw_connection()
+    pooled.detach()
+    return pooled.dbapi_connection
+
+
+def _read_beside(engine: Engine) -> str | None:
+    """The content version, read on a driver connection of its own, outside any transaction.
+
+    On a cached page this is the whole of the request's database work, and SQLAlchemy's checkout, result and
+    checkin around one single-row statement cost three times what the database does: so the statement goes
+    straight to the driver (autocommit: no BEGIN or ROLLBACK round trip; SQLite runs it in a transaction of its
+    own). When a read fails, the connections kept are likely as dead as it is (the database restarted): they are
+    all closed, and the read is tried once more on a new one.
     """
+    idle = _idle.setdefault(engine, [])
+    driver_error = engine.dialect.loaded_dbapi.Error
     for attempt in (1, 2):
+        connection = None
         try:
-            with token_engine().connect() as conn:
-                return conn.exec_driver_sql(_READ_TOKEN).scalar()
-        except DBAPIError as exc:
-            if attempt == 2 or not exc.connection_invalidated:
-                raise
+            connection = idle.pop() if idle and attempt == 1 else _driver_connection(engine)
+            cursor = connection.cursor()
+            try:
+                if engine.dispatch.before_cursor_execute:  # whoever counts statements (tests, the benchmark)
+                    engine.dispatch.before_cursor_execute(None, cursor, _READ_TOKEN, (), None, False)
+                cursor.execute(_READ_TOKEN)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        except driver_error as exc:
+            for dead in [connection, *_take_all(idle)]:
+                _close_quietly(dead, driver_error)
+            if attempt == 2:  # as SQLAlchemy would have raised it: callers catch SQLAlchemy's errors
+                raise DBAPIError.instance(_READ_TOKEN, (), exc, driver_error, dialect=engine.dialect) from exc
+            continue
+        idle.append(connection)
+        return row[0] if row else None
     return None  # not reached: the second attempt returns or raises
+
+
+@atexit.register
+def _close_idle() -> None:
+    # A driver connection left to the garbage collector at exit closes with a ResourceWarning (psycopg).
+    for engine, idle in list(_idle.items()):
+        for connection in _take_all(idle):
+            _close_quietly(connection, engine.dialect.loaded_dbapi.Error)
+
+
+def _take_all(idle: list[Any]) -> list[Any]:
+    taken = []
+    while True:
+        try:
+            taken.append(idle.pop())
+        except IndexError:
+            return taken
+
+
+def _close_quietly(connection: Any, driver_error: type[Exception]) -> None:
+    if connection is not None:
+        with contextlib.suppress(driver_error):
+            connection.close()

@@ -159,6 +159,20 @@ def test_search_is_limited_per_address(make_app):
     _assert_limited_page(client.get("/search?q=three"))
 
 
+def test_a_limit_set_for_every_page_still_counts_every_page(app, make_app):
+    # Pages no rule names skip the limiter's check, unless a deployment limits every request.
+    with app.app_context():
+        prototype = make_prototype()
+    page = f"/prototypes/{prototype.slug}"
+    client = _limited(make_app, RATELIMIT_DEFAULT="2 per minute").test_client()
+    assert [client.get(page).status_code for _ in range(2)] == [200, 200]  # the second from the page cache
+
+    _assert_limited_page(client.get(page))
+    # Without it, the same page is never refused.
+    unlimited = _limited(make_app).test_client()
+    assert {unlimited.get(page).status_code for _ in range(5)} == {200}
+
+
 def test_the_shared_test_app_has_limits_off(app, client):
     assert app.config["RATELIMIT_ENABLED"] is False
     # An empty password is refused by the form before any hashing, which keeps this quick.
