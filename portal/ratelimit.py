@@ -119,12 +119,13 @@ def _check_only_where_limited(app: Flask, limiter: Limiter) -> None:
     """Run Flask-Limiter's per-request check only for requests something limits.
 
     It runs before every request and, for a page no rule names (most of them, every cached page among them),
-    works out that there is nothing to count: a tenth of what serving a cached page costs. With default or
-    application-wide limits configured (RATELIMIT_DEFAULT, RATELIMIT_APPLICATION) every request counts, and it
-    is left as it is.
+    works out that there is nothing to count: a tenth of what serving a cached page costs. With limits that
+    concern every request configured (default, application-wide, meta limits, or in-memory fallback limits for
+    when the storage is down) it is left as it is.
     """
     manager = limiter.limit_manager
-    if manager.default_limits or manager.application_limits:
+    everywhere = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META", "RATELIMIT_IN_MEMORY_FALLBACK")
+    if manager.default_limits or manager.application_limits or any(app.config.get(name) for name in everywhere):
         return
     hooks = app.before_request_funcs.setdefault(None, [])
     check = next((hook for hook in hooks if getattr(hook, "__self__", None) is limiter), None)
@@ -133,7 +134,7 @@ def _check_only_where_limited(app: Flask, limiter: Limiter) -> None:
     limited = frozenset(limited_endpoints(app))
 
     def check_where_limited() -> None:
-        if request.endpoint in limited or request.blueprint == API_BLUEPRINT:
+        if request.endpoint in limited or API_BLUEPRINT in request.blueprints:  # the API and any nested in it
             check()
 
     hooks[hooks.index(check)] = check_where_limited

@@ -161,8 +161,8 @@ def _read_beside(engine: Engine) -> str | None:
     On a cached page this is the whole of the request's database work, and SQLAlchemy's checkout, result and
     checkin around one single-row statement cost three times what the database does: so the statement goes
     straight to the driver (autocommit: no BEGIN or ROLLBACK round trip; SQLite runs it in a transaction of its
-    own). When a read fails, the connections kept are likely as dead as it is (the database restarted): they are
-    all closed, and the read is tried once more on a new one.
+    own). When a read fails because the database went away (a restart), the connections kept are as dead as
+    this one: they are all closed, and the read is tried once more on a new one.
     """
     idle = _idle.setdefault(engine, [])
     driver_error = engine.dialect.loaded_dbapi.Error
@@ -179,11 +179,18 @@ def _read_beside(engine: Engine) -> str | None:
             finally:
                 cursor.close()
         except driver_error as exc:
-            for dead in [connection, *_take_all(idle)]:
-                _close_quietly(dead, driver_error)
-            if attempt == 2:  # as SQLAlchemy would have raised it: callers catch SQLAlchemy's errors
-                raise DBAPIError.instance(_READ_TOKEN, (), exc, driver_error, dialect=engine.dialect) from exc
+            _close_quietly(connection, driver_error)
+            lost = connection is None or engine.dialect.is_disconnect(exc, connection, None)
+            if lost:  # the database went away (a restart): the others kept are as dead as this one
+                for dead in _take_all(idle):
+                    _close_quietly(dead, driver_error)
+            if attempt == 2 or not lost:  # as SQLAlchemy would have raised it: callers catch SQLAlchemy's errors
+                raise DBAPIError.instance(_READ_TOKEN, (), exc, driver_error, connection_invalidated=lost,
+                                          dialect=engine.dialect) from exc
             continue
+        except BaseException:  # not the database's doing (an interrupt, a listener): the connection is not kept
+            _close_quietly(connection, driver_error)
+            raise
         idle.append(connection)
         return row[0] if row else None
     return None  # not reached: the second attempt returns or raises

@@ -347,15 +347,19 @@ def _answer_key(terms: list[str], viewer: Any, filters: SearchFilters, page: int
     return f"search:{who}:{chosen}:{page}:{' '.join(terms)}"
 
 
-@lru_cache(maxsize=8)
-def _by_ids(loading: tuple[LoaderOption, ...]) -> Select:
-    return select(Idea).where(Idea.id.in_(bindparam("ids", expanding=True))).options(*loading)
+@lru_cache(maxsize=32)
+def _by_ids(loading: tuple[LoaderOption, ...], audience: str) -> Select:
+    # The visibility rule again, though a kept answer held only ideas the viewer could see: every write makes a
+    # new content version, but a migration does not, and with Redis kept answers outlive a release.
+    stmt = select(Idea).where(Idea.id.in_(bindparam("ids", expanding=True))).options(*loading)
+    return visible_to(stmt, audience, bindparam("viewer_id"))
 
 
-def _ideas_in_order(ids: tuple[int, ...], loading: tuple[LoaderOption, ...]) -> list[Idea]:
+def _ideas_in_order(ids: tuple[int, ...], viewer: Any, loading: tuple[LoaderOption, ...]) -> list[Idea]:
     if not ids:
         return []
-    found = {idea.id: idea for idea in db.session.scalars(_by_ids(loading), {"ids": list(ids)}).unique()}
+    params = {"ids": list(ids), "viewer_id": getattr(viewer, "id", None)}
+    found = {idea.id: idea for idea in db.session.scalars(_by_ids(loading, audience_of(viewer)), params).unique()}
     return [found[idea_id] for idea_id in ids if idea_id in found]
 
 
@@ -390,7 +394,7 @@ def search_ideas(query: str | None, viewer: Any, filters: SearchFilters | None =
     except DBAPIError:  # a last resort: the terms are built to be valid for both engines
         db.session.rollback()
         return SearchResults(query or "", terms, empty, message="That search could not be run. Try other words.")
-    ideas = ranked or _ideas_in_order(answer.ids, loading)
+    ideas = ranked or _ideas_in_order(answer.ids, viewer, loading)
     marked = dict(zip(answer.ids, answer.marked, strict=True))
     hits = [SearchHit(idea=idea, title=marked[idea.id][0], snippet=marked[idea.id][1]) for idea in ideas]
     result_page = Page(items=ideas, page=page, per_page=PER_PAGE, total=answer.total,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from portal.extensions import db
 from portal.ideas import services as idea_services
@@ -166,3 +166,21 @@ def test_the_same_search_again_skips_the_ranking_until_something_is_written(app,
         make_idea(make_user(), prototype, "Solar kettle", body="Boils water in the sun.")
     page = client.get("/search?q=solar").get_data(as_text=True)
     assert "2 ideas found" in page and "<mark>Solar</mark> kettle" in page
+
+
+def test_a_kept_answer_still_hides_an_idea_hidden_without_a_new_content_version(app, client):
+    # A migration (or anything writing beside the app's engine) makes no new content version: the ideas of a
+    # kept answer are read with the visibility rule again.
+    with app.app_context():
+        prototype = make_prototype()
+        make_idea(make_user(), prototype, "Solar lamp one", body="A brighter solar lamp.")
+        hidden_id = make_idea(make_user(), prototype, "Solar lamp two", body="Another solar lamp.").id
+    assert "2 ideas found" in client.get("/search?q=solar").get_data(as_text=True)
+
+    beside = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with beside.begin() as conn:
+        conn.execute(text("UPDATE idea SET hidden_at = CURRENT_TIMESTAMP WHERE id = :id"), {"id": hidden_id})
+    beside.dispose()
+
+    page = client.get("/search?q=solar").get_data(as_text=True)
+    assert "Solar</mark> lamp one" in page and "lamp two" not in page

@@ -173,6 +173,16 @@ def test_a_limit_set_for_every_page_still_counts_every_page(app, make_app):
     assert {unlimited.get(page).status_code for _ in range(5)} == {200}
 
 
+def test_a_client_over_the_meta_limit_is_refused_on_every_page(make_app):
+    # Meta limits count breaches of any limit and then hold the client back everywhere, unnamed pages included.
+    client = _limited(make_app, RATELIMIT_SEARCH="1 per minute", RATELIMIT_META="1 per minute").test_client()
+    assert client.get("/roadmap").status_code == 200
+    assert client.get("/search?q=one").status_code == 200
+    _assert_limited_page(client.get("/search?q=two"))
+
+    _assert_limited_page(client.get("/roadmap"))
+
+
 def test_the_shared_test_app_has_limits_off(app, client):
     assert app.config["RATELIMIT_ENABLED"] is False
     # An empty password is refused by the form before any hashing, which keeps this quick.
