@@ -21,7 +21,16 @@ workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 threads = _int("GUNICORN_THREADS", 1)
 # gthread even with one thread: it keeps connections alive, which the sync worker never does.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# A gthread worker accepts every connection offered while it holds fewer than this, even when all its threads are
+# busy: with gunicorn's default (1,000) one worker could take every kept-alive connection of a client and serve
+# them one after another while the others idled (a search measured at half the throughput it has when spread).
+# One waiting connection per thread beside the one being served leaves the rest in the listen backlog for an idle
+# worker. Clients that connect directly and hold many idle keep-alive connections need more (or a proxy in front).
+worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", threads * 2)
 timeout = _int("GUNICORN_TIMEOUT", 30)
+# The heartbeat touches a file in this directory on every loop; on a disk-backed /tmp that write can wait behind
+# the database's own I/O (stalls of seconds were measured). Memory-backed where there is one, as gunicorn advises.
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Restart a worker after this many requests (0: never), with jitter so they don't all restart at once.
