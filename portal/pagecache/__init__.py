@@ -30,16 +30,23 @@ CACHED_ENDPOINTS = frozenset({
     "feeds.product_ideas", "feeds.prototype_ideas", "feeds.idea_status", "feeds.changelog",
     "feeds.product_changelog", "seo.sitemap",
 })
+# Public pages whose views run first and keep their rendering for anonymous visitors (kept_for_anonymous).
+KEPT_IN_VIEW = frozenset({"search.search"})
 _KEY = "page_cache_key"
 
 
 def public_page() -> bool:
-    """Whether this request is for one of the pages anonymous visitors may be served from the cache."""
-    return request.endpoint in CACHED_ENDPOINTS
+    """Whether this request is for a page anonymous visitors may be served from the cache (so it carries no
+    session-bound token for them)."""
+    return request.endpoint in CACHED_ENDPOINTS or request.endpoint in KEPT_IN_VIEW
 
 
 def _cacheable_request() -> bool:
-    if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED_ENDPOINTS:
+    return request.endpoint in CACHED_ENDPOINTS and _anonymous_read()
+
+
+def _anonymous_read() -> bool:
+    if request.method not in ("GET", "HEAD"):
         return False
     if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
         return False
@@ -94,6 +101,33 @@ def _store(response: Response) -> Response:
         log.warning("page cache unavailable", exc_info=True)
     response.headers["X-Page-Cache"] = "miss"
     return _conditional(response, etag)
+
+
+def kept_for_anonymous(render: Callable[[], str]) -> str:
+    """`render()`, kept per content version and address for visitors who are not signed in.
+
+    For views that must run before answering (search counts its rate limit in the view), so the page cache's
+    before_request hook cannot serve them: the view runs, the rendering is what is kept.
+    """
+    if not current_app.config["PAGE_CACHE_ENABLED"] or not _anonymous_read() or current_user.is_authenticated:
+        return render()
+    token = content_token()
+    if token is None:
+        return render()
+    key = f"view:{_cache_key(token)}"
+    try:
+        body = cache.get(key)
+    except Exception:  # noqa: BLE001 - see _serve_from_cache
+        log.warning("page cache unavailable", exc_info=True)
+        return render()
+    if body is None:
+        body = render()
+        if not session.modified:  # rendering used the session (a flashed message): this visitor's page alone
+            try:
+                cache.set(key, body)
+            except Exception:  # noqa: BLE001 - see _serve_from_cache
+                log.warning("page cache unavailable", exc_info=True)
+    return body
 
 
 def _forget(_exc: BaseException | None) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 from portal.core.pagination import parse_page
 from portal.extensions import db
 from portal.ideas.queries import voted_idea_ids
-from portal.pagecache import remember
+from portal.pagecache import kept_for_anonymous, remember
 from portal.permissions import can_see_internal, can_vote
 from portal.prototypes.models import Product, Prototype
 from portal.prototypes.queries import prototype_by_slug
@@ -27,6 +27,12 @@ bp = Blueprint("search", __name__, cli_group=None)
 
 @bp.get("/search")
 def search():
+    # Anonymous visitors asking what was asked before get the page kept since (until the next write). Kept here,
+    # after the view's rate limit is counted, not by the page cache's hook, which answers before any view runs.
+    return kept_for_anonymous(_search_page)
+
+
+def _search_page() -> str:
     filters = SearchFilters.parse(request.args, current_user)
     results = search_ideas(request.args.get("q", ""), current_user, filters, parse_page(request.args.get("page")))
     return render_template("search/search.html", results=results, filters=filters, **_filter_choices(),

@@ -339,3 +339,11 @@ def test_when_redis_is_down_limits_are_counted_in_memory_instead_of_failing(make
     statuses = [client.get("/search?q=x").status_code for _ in range(3)]
 
     assert statuses == [200, 200, 429]
+
+
+def test_a_search_kept_for_anonymous_visitors_still_counts_against_the_limit(make_app):
+    # The same search again comes from the kept page, but only after the view has counted it.
+    client = _limited(make_app, RATELIMIT_SEARCH="2 per minute").test_client()
+    assert [client.get("/search?q=same").status_code for _ in range(2)] == [200, 200]
+
+    _assert_limited_page(client.get("/search?q=same"))
