@@ -123,9 +123,9 @@ def measure(db: str, size: int, args: argparse.Namespace, settings: LoadSettings
                     for key in ("rps", "p50_ms", "p99_ms", "app_cpu_ms")}
     # Anonymous pages as rendered (served from the cache each costs one query, the content version); signed-in
     # pages as served, from the copy shared with the viewer's audience, and as rendered for the viewer alone.
-    rendered = queries_per_request(url, eps, "customer1@synthetic.example", PASSWORD, aims.vote_ids[0])
-    served = queries_per_request(url, eps, "customer1@synthetic.example", PASSWORD, aims.vote_ids[1],
-                                 page_cache=True)
+    counted = {"email": "customer1@synthetic.example", "password": PASSWORD, "follower": "customer2@synthetic.example"}
+    rendered = queries_per_request(url, eps, idea_id=aims.vote_ids[0], **counted)
+    served = queries_per_request(url, eps, idea_id=aims.vote_ids[1], page_cache=True, **counted)
     run["queries"] = {ep.name: served[ep.name] if ep.signed_in else rendered[ep.name] for ep in eps}
     run["queries_rendered"] = rendered
     return run
