@@ -41,8 +41,11 @@ def queries_per_request(url: str, endpoints: list[Endpoint], email: str, passwor
     # Someone else follows the idea (their vote does it), so a comment on it always notifies somebody: whether
     # anybody followed it otherwise depends on what the timed runs wrote, not on the size of the data.
     other = app.test_client()
-    other.post("/login", data={"email": follower, "password": password})
-    other.post(f"/ideas/{idea_id}/vote", data={"action": "add"}, headers={"Accept": "application/json"})
+    signed = other.post("/login", data={"email": follower, "password": password}).status_code
+    voted = other.post(f"/ideas/{idea_id}/vote", data={"action": "add"},
+                       headers={"Accept": "application/json"}).status_code
+    if (signed, voted) != (302, 200):
+        raise RuntimeError(f"{follower} could not sign in and vote for idea {idea_id} ({signed}, {voted})")
     for endpoint in endpoints:
         client = signed_in if endpoint.signed_in else anonymous
         for words in SEARCH_WORDS:

@@ -110,6 +110,8 @@ def markdown(result: dict) -> str:
              f"Commit `{meta['commit']}`; {meta['cpus']} CPUs ({meta['cpu_model']}); gunicorn {meta['gunicorn']}; "
              f"wrk {meta['wrk']}; Python {meta['python']}; PostgreSQL {meta['postgresql']}.", "",
              "Reproduce: `make bench-quick` (1,000 and 10,000 ideas) or `make bench` (also 100,000).", ""]
+    if meta.get("only"):
+        lines += [f"Only {', '.join(meta['only'])} measured (`--only`): no budgets are checked.", ""]
     for run in result["runs"]:
         lines += _run_table(run)
     for failure in result.get("failed", []):
@@ -155,7 +157,8 @@ def main() -> None:
     from pathlib import Path
 
     result = json.loads(Path(sys.argv[1]).read_text())
-    result["checks"] = [asdict(check) for check in checks(result["runs"])]
+    partial = result["meta"].get("only")
+    result["checks"] = [] if partial else [asdict(check) for check in checks(result["runs"])]
     print(markdown(result))
 
 

@@ -59,7 +59,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--name", help="results file name in bench/results/ (default: quick, full or custom)")
     args = parser.parse_args()
     args.mode = "quick" if args.quick else ("custom" if args.sizes else "full")
-    args.name = args.name or args.mode
+    if args.only:
+        known = {e.name for e in endpoints(Targets(product_slug="", far_page=2, discussed_idea=1, vote_ids=[]), "/")}
+        if unknown := sorted(set(args.only) - known):
+            parser.error(f"--only: no endpoint named {', '.join(unknown)} (endpoints: {', '.join(sorted(known))})")
+    # A partial run never overwrites the full or quick report.
+    args.name = args.name or ("only-" + "-".join(args.only) if args.only else args.mode)
     args.sizes = args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES)
     args.duration = args.duration or (3 if args.quick else 10)
     return args

@@ -44,7 +44,7 @@ RULES: tuple[Rule, ...] = (
     Rule(("ideas.comment",), "RATELIMIT_COMMENT_PER_USER", per_user=True),
     Rule(("ideas.vote",), "RATELIMIT_VOTE"),
     Rule(("ideas.vote",), "RATELIMIT_VOTE_PER_USER", per_user=True),
-    Rule(("search.search", "search.similar"), "RATELIMIT_SEARCH", methods=("GET",)),
+    Rule(("search.search", "search.similar"), "RATELIMIT_SEARCH", methods=("GET", "HEAD")),
     # Forms that check the current password: a stolen session must not become a password-guessing oracle.
     Rule(("accounts.password_settings", "accounts.email_settings"), "RATELIMIT_PASSWORD_CHECK", per_user=True),
     # Forms that send an email to an address: each send is a message in someone's inbox.

@@ -1,9 +1,11 @@
 """Whole-page cache and ETags for anonymous visitors.
 
 A page is cached under the content version (see versions.py) current when its request began, so the first request
-after any committed write renders afresh. Only public pages (CACHED_ENDPOINTS), only visitors who are not signed in,
-carry no flashed message and whose response sets no cookie: a signed-in or team view is never stored, and a stored
-page never carries anyone's cookie. The store is Flask-Caching: in process by default, Redis with REDIS_URL.
+after any committed write renders afresh. Public pages are served from it before their view runs
+(CACHED_ENDPOINTS), or kept by their view once it has run its checks (KEPT_IN_VIEW: search counts its rate limit
+first; see kept_for_anonymous). Only for visitors who are not signed in and carry no flashed message, and only
+responses that set no cookie: a signed-in or team view is never stored, and a stored page never carries anyone's
+cookie. The store is Flask-Caching: in process by default, Redis with REDIS_URL.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from portal.pagecache.versions import current_token, track_writes
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Pages anyone may read and that show no form needing a session. Rate-limited endpoints (search) stay out: a
-# cached answer must not skip the limiter.
+# Pages anyone may read and that show no form needing a session, served before their view runs. Rate-limited
+# endpoints (search) are kept by their view instead (KEPT_IN_VIEW): a cached answer must not skip the limiter.
 CACHED_ENDPOINTS = frozenset({
     "core.home", "prototypes.product", "prototypes.prototype", "ideas.show", "roadmap.index", "roadmap.product",
     "roadmap.changelog_index", "roadmap.product_changelog", "accounts.profile", "feeds.site_ideas",
@@ -33,6 +35,7 @@ CACHED_ENDPOINTS = frozenset({
 # Public pages whose views run first and keep their rendering for anonymous visitors (kept_for_anonymous).
 KEPT_IN_VIEW = frozenset({"search.search"})
 _KEY = "page_cache_key"
+_NOT_FOR_KEEPING = "page_not_for_keeping"
 
 
 def public_page() -> bool:
@@ -122,7 +125,9 @@ def kept_for_anonymous(render: Callable[[], str]) -> str:
         return render()
     if body is None:
         body = render()
-        if not session.modified:  # rendering used the session (a flashed message): this visitor's page alone
+        # Rendering used the session (a token, a flashed message): this visitor's page alone. Or the view said
+        # the page is not an answer to keep (a search that failed on a passing database fault).
+        if not session.modified and not g.pop(_NOT_FOR_KEEPING, False):
             try:
                 cache.set(key, body)
             except Exception:  # noqa: BLE001 - see _serve_from_cache
@@ -130,10 +135,16 @@ def kept_for_anonymous(render: Callable[[], str]) -> str:
     return body
 
 
+def not_for_keeping() -> None:
+    """Tell kept_for_anonymous that the page being rendered must not be kept for the next visitors."""
+    setattr(g, _NOT_FOR_KEEPING, True)
+
+
 def _forget(_exc: BaseException | None) -> None:
     # An application context that outlives its request (tests, CLI) must not carry this request's answers on.
     g.pop("audience_key", None)
     g.pop("content_token", None)
+    g.pop(_NOT_FOR_KEEPING, None)
 
 
 def content_token() -> str | None:

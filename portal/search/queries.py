@@ -35,7 +35,7 @@ from portal.core.text import parse_id
 from portal.extensions import db
 from portal.ideas.models import Idea
 from portal.ideas.queries import audience_of, tag_for_viewer, visible_ideas, visible_to
-from portal.pagecache import remember
+from portal.pagecache import not_for_keeping, remember
 from portal.prototypes.models import Product, Prototype
 from portal.prototypes.queries import product_by_slug, prototype_by_slug
 from portal.search.text import fts5_query, highlight, rough_stem, search_terms
@@ -393,6 +393,7 @@ def search_ideas(query: str | None, viewer: Any, filters: SearchFilters | None =
         answer = remember(_answer_key(terms, viewer, filters, page), run)
     except DBAPIError:  # a last resort: the terms are built to be valid for both engines
         db.session.rollback()
+        not_for_keeping()  # a passing fault (a dropped connection) must not answer the next visitors too
         return SearchResults(query or "", terms, empty, message="That search could not be run. Try other words.")
     ideas = ranked or _ideas_in_order(answer.ids, viewer, loading)
     marked = dict(zip(answer.ids, answer.marked, strict=True))

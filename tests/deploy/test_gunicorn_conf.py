@@ -28,3 +28,10 @@ def test_a_worker_holds_two_connections_per_thread_and_beats_in_memory(monkeypat
     assert settings["worker_tmp_dir"] == ("/dev/shm" if Path("/dev/shm").is_dir() else None)
     monkeypatch.setenv("GUNICORN_WORKER_CONNECTIONS", "100")
     assert runpy.run_path(str(CONF))["worker_connections"] == 100
+
+
+def test_other_worker_classes_keep_gunicorns_connection_pool(monkeypatch):
+    # For gevent or eventlet, worker_connections is the size of the worker's pool of green threads.
+    monkeypatch.setenv("GUNICORN_WORKER_CLASS", "gevent")
+    monkeypatch.delenv("GUNICORN_WORKER_CONNECTIONS", raising=False)
+    assert runpy.run_path(str(CONF))["worker_connections"] == 1000

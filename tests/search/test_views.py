@@ -228,3 +228,40 @@ def test_a_signed_in_search_is_never_the_anonymous_copy(app, client, auth, world
     assert 'name="csrf-token"' in page
     auth.logout()
     assert "hidden copy" not in client.get("/search?q=dark").get_data(as_text=True)
+
+
+def test_a_search_that_failed_is_not_kept_for_the_next_visitors(app, client, world, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from portal.search import queries
+
+    real = queries._search_page
+
+    def fails_once(*args, **kwargs):
+        monkeypatch.setattr(queries, "_search_page", real)
+        raise OperationalError("SELECT", {}, Exception("the connection dropped"))
+
+    monkeypatch.setattr(queries, "_search_page", fails_once)
+    assert "could not be run" in client.get("/search?q=dark").get_data(as_text=True)
+
+    page = client.get("/search?q=dark").get_data(as_text=True)
+    assert "could not be run" not in page and "<mark>Dark</mark> mode for the dashboard" in page
+
+
+def test_a_page_whose_rendering_used_the_session_is_not_kept(app):
+    from flask import session
+
+    from portal.pagecache import kept_for_anonymous
+
+    rendered = []
+
+    def render() -> str:
+        session["csrf_token"] = f"token-{len(rendered)}"  # as a template asking for a form token would
+        rendered.append(1)
+        return session["csrf_token"]
+
+    with app.app_context():
+        make_idea(make_user(), make_prototype(), "Something written, so there is a content version")
+    for expected in ("token-0", "token-1"):
+        with app.test_request_context("/search?q=dark"):
+            assert kept_for_anonymous(render) == expected

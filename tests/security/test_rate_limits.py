@@ -347,3 +347,10 @@ def test_a_search_kept_for_anonymous_visitors_still_counts_against_the_limit(mak
     assert [client.get("/search?q=same").status_code for _ in range(2)] == [200, 200]
 
     _assert_limited_page(client.get("/search?q=same"))
+
+
+def test_head_requests_count_against_the_search_limit(make_app):
+    client = _limited(make_app, RATELIMIT_SEARCH="2 per minute").test_client()
+    assert [client.head(f"/search?q=word{n}").status_code for n in range(2)] == [200, 200]
+
+    assert client.head("/search?q=word3").status_code == 429
