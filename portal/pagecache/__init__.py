@@ -117,22 +117,10 @@ def kept_for_anonymous(render: Callable[[], str]) -> str:
     token = content_token()
     if token is None:
         return render()
-    key = f"view:{_cache_key(token)}"
-    try:
-        body = cache.get(key)
-    except Exception:  # noqa: BLE001 - see _serve_from_cache
-        log.warning("page cache unavailable", exc_info=True)
-        return render()
-    if body is None:
-        body = render()
-        # Rendering used the session (a token, a flashed message): this visitor's page alone. Or the view said
-        # the page is not an answer to keep (a search that failed on a passing database fault).
-        if not session.modified and not g.pop(_NOT_FOR_KEEPING, False):
-            try:
-                cache.set(key, body)
-            except Exception:  # noqa: BLE001 - see _serve_from_cache
-                log.warning("page cache unavailable", exc_info=True)
-    return body
+    # Rendering used the session (a token, a flashed message): this visitor's page alone. Or the view said the
+    # page is not an answer to keep (a search that failed on a passing database fault).
+    return _kept(f"view:{_cache_key(token)}", render,
+                 keep=lambda: not session.modified and not g.pop(_NOT_FOR_KEEPING, False))
 
 
 def not_for_keeping() -> None:
@@ -164,7 +152,12 @@ def remember(name: str, compute: Callable[[], T]) -> T:
     token = content_token()
     if token is None:
         return compute()
-    key = f"data:{token}:{name}"
+    return _kept(f"data:{token}:{name}", compute)
+
+
+def _kept(key: str, compute: Callable[[], T], keep: Callable[[], bool] = lambda: True) -> T:
+    """The value stored under `key`, or `compute()`, stored when `keep()` says so; a store that is down means
+    computing every time, never an error."""
     try:
         value = cache.get(key)
     except Exception:  # noqa: BLE001 - see _serve_from_cache
@@ -172,10 +165,11 @@ def remember(name: str, compute: Callable[[], T]) -> T:
         return compute()
     if value is None:
         value = compute()
-        try:
-            cache.set(key, value)
-        except Exception:  # noqa: BLE001 - see _serve_from_cache
-            log.warning("page cache unavailable", exc_info=True)
+        if keep():
+            try:
+                cache.set(key, value)
+            except Exception:  # noqa: BLE001 - see _serve_from_cache
+                log.warning("page cache unavailable", exc_info=True)
     return value
 
 
