@@ -32,7 +32,7 @@ worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", threads * 2 if worker_class == "gthread" else 1000)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # The heartbeat touches a file in this directory on every loop; on a disk-backed /tmp that write can wait behind
-# the database's own I/O (stalls of seconds were measured). Memory-backed where there is one, as gunicorn advises.
+# the database's own I/O. Memory-backed where there is one, as gunicorn advises.
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)

@@ -16,7 +16,6 @@ import runpy
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from bench.databases import (
 )
 from bench.load import Endpoint, LoadSettings, concrete, endpoints, ensure_wrk, run_wrk
 from bench.queries import queries_per_request
-from bench.report import checks, markdown
+from bench.report import budget_checks, markdown
 from bench.server import Server, canonical_path, cpu_seconds, gunicorn, request, sign_in
 
 RESULTS = ROOT / "bench" / "results"
@@ -89,8 +88,7 @@ def main() -> None:
 
 def _write(name: str, result: dict, started: float, final: bool) -> None:
     """The report so far (after each combination, so a crash keeps what was measured), and at the end."""
-    # A run of some endpoints only (--only) is for looking closer, not for the budgets: they need every page.
-    result["checks"] = [] if result["meta"]["only"] else [asdict(check) for check in checks(result["runs"])]
+    result["checks"] = budget_checks(result)
     result["meta"]["seconds"] = round(time.monotonic() - started)
     report = markdown(result)
     RESULTS.mkdir(parents=True, exist_ok=True)
