@@ -309,13 +309,20 @@ def _search_page(terms: list[str], viewer: Any, filters: SearchFilters, page: in
                 capped=total >= POOL_SIZE)
 
 
+@lru_cache(maxsize=2)
+def _indexed_text_statement(key: str) -> TextClause:
+    # Built once, the ids bound: a statement with its ids written in would be compiled afresh for every search
+    # and push a new entry into the engine's cache of compiled statements each time.
+    return text(f"SELECT {key}, body, comments FROM idea_search WHERE {key} IN :ids").bindparams(
+        bindparam("ids", expanding=True))
+
+
 def _indexed_text(idea_ids: list[int]) -> dict[int, tuple[str, str]]:
     """The plain text of each idea's description and public comments, as the index holds them."""
     if not idea_ids:
         return {}
     key = "rowid" if db.session.get_bind().dialect.name == "sqlite" else "idea_id"
-    rows = db.session.execute(text(f"SELECT {key}, body, comments FROM idea_search WHERE {key} IN "
-                                   f"({', '.join(str(int(i)) for i in idea_ids)})"))
+    rows = db.session.execute(_indexed_text_statement(key), {"ids": idea_ids})
     return {row[0]: (row[1] or "", row[2] or "") for row in rows}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlalchemy import select, text
 
@@ -248,6 +250,25 @@ def test_each_search_sees_its_own_viewer_and_filters_though_the_statement_is_bui
             assert titles("zebra crossing", filters=filters) == expected
         assert titles("alice zebra", bob) == []
         assert titles("bob zebra", bob) == ["Zebra crossing by Bob"]
+
+
+def test_the_snippet_text_of_any_page_of_results_comes_from_one_compiled_statement(people, caplog):
+    # Each page of results reads its ideas' indexed text by id. With the ids written into the SQL, every search
+    # compiled a new statement and filled the engine's cache of compiled statements with one-off entries.
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine.Engine")  # before any connection: each reads it then
+    prototype = make_prototype()
+    make_idea(people["customer"], prototype, "Kettle boils too slowly", body="The kettle takes minutes.")
+    make_idea(people["customer"], prototype, "Lamp flickers at night", body="The lamp flickers.")
+    make_idea(people["customer"], prototype, "Lamp and kettle share a plug", body="Both at once.")
+
+    for query in ("kettle", "lamp", "plug"):
+        assert search_ideas(query, GUEST).hits
+
+    messages = [record.getMessage() for record in caplog.records if record.name == "sqlalchemy.engine.Engine"]
+    reads = [after for before, after in zip(messages, messages[1:], strict=False)
+             if "body, comments FROM idea_search" in before]
+    assert len(reads) == 3
+    assert all("[cached since" in read for read in reads[1:])  # the first may be compiled by an earlier test
 
 
 def test_hidden_comments_and_internal_notes_are_never_indexed(people):
