@@ -255,7 +255,8 @@ def test_each_search_sees_its_own_viewer_and_filters_though_the_statement_is_bui
 def test_the_snippet_text_of_any_page_of_results_comes_from_one_compiled_statement(people, caplog):
     # Each page of results reads its ideas' indexed text by id. With the ids written into the SQL, every search
     # compiled a new statement and filled the engine's cache of compiled statements with one-off entries.
-    caplog.set_level(logging.INFO, logger="sqlalchemy.engine.Engine")  # before any connection: each reads it then
+    # A connection reads the log level when it opens: set before the searches below open theirs.
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine.Engine")
     prototype = make_prototype()
     make_idea(people["customer"], prototype, "Kettle boils too slowly", body="The kettle takes minutes.")
     make_idea(people["customer"], prototype, "Lamp flickers at night", body="The lamp flickers.")
