@@ -53,7 +53,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.accounts.services import session_user_with, user_for_session
     from portal.core.pg_connections import configure_engine
     from portal.core.write_queue import connection_factory
-    from portal.extensions import csrf, db, login_manager, mail, migrate
+    from portal.extensions import csrf, db, login_manager, mail, migrate, size_sqlite_cache
     from portal.notifications.queries import UNREAD_COLUMN
     from portal.notifications.views import know_unread_notifications
     from portal.pagecache import know_content_token
@@ -76,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        size_sqlite_cache(db.engine, app.config.get("SQLITE_CACHE_MB", 0))
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)

@@ -56,6 +56,16 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def size_sqlite_cache(engine: Engine, megabytes: int) -> None:
+    """Give each new SQLite connection of `engine` a page cache of `megabytes` (0 or less: SQLite's default)."""
+    if engine.dialect.name != "sqlite" or megabytes <= 0:
+        return
+
+    @event.listens_for(engine, "connect")
+    def _size_cache(dbapi_connection, _record) -> None:
+        dbapi_connection.execute(f"PRAGMA cache_size = -{int(megabytes) * 1024}")  # negative: in KiB
+
+
 def _configure_postgresql(dbapi_connection) -> None:
     if type(dbapi_connection).__module__.split(".")[0] != "psycopg":
         return
