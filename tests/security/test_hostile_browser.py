@@ -46,7 +46,7 @@ PAYLOADS: list[object] = [
     "<details open ontoggle=window.__xss=1>",
     "<style>*{x:expression(alert(1))}</style>",
     "{{7*7}}",
-    "{{ 1111*7 }}",
+    "{{ 'ssti-' ~ 1111*7 }}",
     "{% raw %}{{ config }}{% endraw %}",
     "${7*7} #{7*7} <%= 7*7 %>",
     "\u202eevil\u202c gnp.exe \u200b\ufeff",
@@ -54,7 +54,9 @@ PAYLOADS: list[object] = [
     "javascript:alert(1)",
     LONG,
 ]
-TEMPLATE_CANARY = "7777"  # what "{{ 1111*7 }}" would become if a template engine evaluated it
+# What "{{ 'ssti-' ~ 1111*7 }}" would become if Jinja evaluated it. Not a bare number: "7777" alone turned up in a
+# timestamp's microseconds ("06:00:47.777725") and failed the test with nothing evaluated.
+TEMPLATE_CANARY = "ssti-7777"
 
 FIND_INJECTED = """() => {
   const bad = [];
