@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from portal.accounts.models import User
 from portal.core.forms import attempt
-from portal.core.text import slugify
+from portal.core.text import parse_id, slugify
 from portal.core.urls import safe_next
 from portal.errors import ValidationError
 from portal.extensions import db
@@ -188,6 +188,6 @@ def introduce():
 
 def _prefill() -> dict[str, str]:
     """?first=12&second=34 (from a profile, an idea page or an ask) fills the form; &note= fills the note."""
-    data = {name: url_for("accounts.profile", user_id=int(value))
-            for name in ("first", "second") if (value := request.args.get(name, "")).isdigit() and len(value) < 10}
+    data = {name: url_for("accounts.profile", user_id=user_id)
+            for name in ("first", "second") if (user_id := parse_id(request.args.get(name))) is not None}
     return data | ({"note": note[:NOTE_MAX]} if (note := request.args.get("note", "")) else {})

@@ -16,10 +16,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import Optional
+from wtforms.validators import ValidationError as FieldError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core.forms import Form, Text
 from portal.core.spam import GuardedForm
+from portal.core.text import parse_id
 from portal.errors import ValidationError
 from portal.ideas.models import BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN
 from portal.prototypes.models import Stage
@@ -87,17 +89,23 @@ class PinForm(GuardedForm, PositionForm):
     comment = TextAreaField("Comment", validators=[Optional(), Text(max_len=COMMENT_MAX, multiline=True)],
                             description="For example: “and here the label is cut off”.")
 
+    # Only WTForms' own ValidationError becomes a field error; a ValueError escapes validation as a server error.
     def validate_title(self, field) -> None:
         if self.mode.data == "new" and len((field.data or "").strip()) < TITLE_MIN:
-            raise ValueError(f"Give the idea a title of at least {TITLE_MIN} characters.")
+            raise FieldError(f"Give the idea a title of at least {TITLE_MIN} characters.")
 
     def validate_idea(self, field) -> None:
-        if self.mode.data in ("existing", "comment") and not (field.data or "").isdigit():
-            raise ValueError("Choose the idea this is about.")
+        if self.mode.data in ("existing", "comment") and self.idea_id is None:
+            raise FieldError("Choose the idea this is about.")
 
     def validate_comment(self, field) -> None:
         if self.mode.data == "comment" and not (field.data or "").strip():
-            raise ValueError("Write the comment.")
+            raise FieldError("Write the comment.")
+
+    @property
+    def idea_id(self) -> int | None:
+        """The chosen idea's id: ASCII digits that fit the id column, else None."""
+        return parse_id(self.idea.data)
 
 
 class ResolveForm(Form):

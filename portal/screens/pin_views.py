@@ -48,7 +48,7 @@ def _place(form: PinForm, screen: Screen) -> Pin:
     area = area_from(form)
     if form.mode.data == "new":
         return services.pin_new_idea(current_user, screen, area, form.title.data, form.body.data)
-    idea = db.session.get(Idea, int(form.idea.data))
+    idea = db.session.get(Idea, form.idea_id)
     if idea is None:
         raise ValidationError({"idea": "There is no idea with that number you can pin."})
     if form.mode.data == "comment":

@@ -168,6 +168,20 @@ def test_a_host_introduces_from_profile_links_and_names(app, client, auth, pair)
         assert (intro.first_id, intro.second_id, intro.note) == (pair.ada.id, pair.bob.id, "You both test laptops.")
 
 
+@pytest.mark.parametrize("value", ["²", "⁰⁴⁵", "١٢", "99999999999", "-1", "12abc"])
+def test_a_prefill_that_is_not_an_id_leaves_the_field_empty(app, client, auth, pair, value):
+    # Superscript digits pass str.isdigit() but not int(): they once answered 500.
+    with app.app_context():
+        host = make_user("designer").email
+    auth.login(host)
+
+    response = client.get("/introductions/new", query_string={"first": value, "second": str(pair.bob.id)})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'value="/people/{pair.bob.id}"' in page
+    assert page.count('value="/people/') == 1  # only "second" is filled in
+
+
 def test_an_introduction_of_nobody_is_explained_with_the_input_kept(app, client, auth, pair):
     with app.app_context():
         host = make_user("developer").email

@@ -120,6 +120,27 @@ def test_a_bad_position_is_refused_with_the_input_kept_and_nothing_saved(app, cl
     assert _count(app, Pin) == 1 and _count(app, Idea) == ideas_before
 
 
+@pytest.mark.parametrize("data, message", [
+    ({"mode": "new", "title": "Hi!"}, "a title of at least 4 characters"),
+    ({"mode": "existing", "idea": "abc"}, "Choose the idea this is about."),
+    ({"mode": "existing", "idea": "²"}, "Choose the idea this is about."),
+    ({"mode": "comment", "idea": "⁰⁴⁵", "comment": "Keep this comment"}, "Choose the idea this is about."),
+    ({"mode": "existing", "idea": "99999999999999999999"}, "Choose the idea this is about."),
+    ({"mode": "comment", "idea": "2147483648", "comment": "Keep this comment"}, "Choose the idea this is about."),
+])
+def test_a_bad_title_or_idea_is_refused_with_a_message_not_a_server_error(app, client, auth, world, data, message):
+    # The form's own checks once raised ValueError, which WTForms does not catch: every one of these was a 500.
+    auth.login(world["customer"])
+    ideas_before = _count(app, Idea)
+
+    response = _pin_post(client, world, **data)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page
+    assert data.get("comment", "") in page  # what was typed comes back
+    assert _count(app, Pin) == 1 and _count(app, Idea) == ideas_before
+
+
 def test_an_idea_of_another_prototype_is_refused(app, client, auth, world):
     with app.app_context():
         elsewhere = make_idea(db.session.get(Idea, world["idea"]).author, make_prototype())
