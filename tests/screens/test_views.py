@@ -129,7 +129,8 @@ def test_a_bad_position_is_refused_with_the_input_kept_and_nothing_saved(app, cl
     ({"mode": "comment", "idea": "2147483648", "comment": "Keep this comment"}, "Choose the idea this is about."),
 ])
 def test_a_bad_title_or_idea_is_refused_with_a_message_not_a_server_error(app, client, auth, world, data, message):
-    # The form's own checks once raised ValueError, which WTForms does not catch: every one of these was a 500.
+    # The form's checks raised ValueError, which WTForms does not catch (a 500), and isdigit() let superscript digits
+    # through to int() (a 500) and numbers past the id column through to the database (a 500 on PostgreSQL).
     auth.login(world["customer"])
     ideas_before = _count(app, Idea)
 
