@@ -120,6 +120,11 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
     CACHE_THRESHOLD = int(os.environ.get("PAGE_CACHE_MAX_PAGES", "300"))  # per process, in-process store only
 
+    # SQLite's page cache per connection, in MB (0: SQLite's own 2 MB). Posting a comment at 100,000 ideas now and then
+    # merges search-index segments, re-reading them through the cache: 64 MB took a comment from about 15 to 8 ms
+    # of CPU, at the price of about 60 MB more per worker (README, Performance).
+    SQLITE_CACHE_MB = int(os.environ.get("SQLITE_CACHE_MB", "0"))
+
     # Headers. HSTS and the redirect to HTTPS belong to production only (see ProductionConfig).
     FORCE_HTTPS = False
     HSTS_SECONDS = 0
@@ -154,10 +159,6 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     # Each gunicorn worker serves GUNICORN_THREADS requests at once and needs a connection for each; the database
-    # SQLite's page cache per connection, in MB (0: SQLite's own 2 MB). Posting a comment at 100,000 ideas now and then
-    # merges search-index segments, re-reading them through the cache: 64 MB took a comment from about 15 to 8 ms
-    # of CPU, at the price of about 60 MB more per worker (README, Performance).
-    SQLITE_CACHE_MB = int(os.environ.get("SQLITE_CACHE_MB", "0"))
     # must allow WEB_CONCURRENCY x (DB_POOL_SIZE + DB_MAX_OVERFLOW) per app server (see docs/deploy.md).
     SQLALCHEMY_ENGINE_OPTIONS = {
         "pool_size": int(os.environ.get("DB_POOL_SIZE") or int(os.environ.get("GUNICORN_THREADS") or 1) + 1),
