@@ -12,8 +12,10 @@ from portal.extensions import db
 from portal.ideas.models import Comment, Idea
 from portal.moderation import services as moderation
 from portal.permissions import can_view_triage, require
+from portal.templating import here
 from portal.triage.forms import BulkForm
 from portal.triage.inbox import (
+    InboxChoices,
     hidden_ideas,
     ideas_for_bulk,
     inbox_choices,
@@ -35,31 +37,41 @@ def _team_only():
     require(can_view_triage(current_user))
 
 
-@bp.get("")
-def inbox():
-    choices = inbox_choices(current_user)
+def _inbox_page(form: BulkForm, choices: InboxChoices, status: int = 200):
+    """The inbox for the filters and page in the query string, with the bulk form as given."""
     filters = parse_filters(request.args, choices)
     listing = inbox_listing(filters, current_user, parse_page(request.args.get("page")), choices)
     return render_template("triage/inbox.html", choices=choices, filters=filters, page=listing.page,
-                           counts=listing.counts, form=BulkForm(choices), queue=moderation_counts())
+                           counts=listing.counts, form=form, queue=moderation_counts()), status
 
 
-@bp.post("/bulk")
+@bp.get("")
+def inbox():
+    choices = inbox_choices(current_user)
+    return _inbox_page(BulkForm(choices), choices)
+
+
+# The form posts to the inbox's own address, filters and page included: a refusal is the same page again, with
+# the ticked rows, the choices and the typed note as they were (a note can be 5,000 characters: no cookie holds it).
+@bp.post("")
 def bulk():
     form = BulkForm(inbox_choices(current_user))
-    back = safe_next(form.next.data, url_for("triage.inbox"))
     if not form.validate_on_submit():
-        flash(f"Nothing was changed. {form.first_error()}", "error")
-        return redirect(back)
+        return _refused(form, form.first_error())
     try:
         changed = bulk_update(current_user, ideas_for_bulk(form.selected_ids()), **form.changes())
     except PermissionDenied as exc:
-        flash(f"Nothing was changed. {exc or 'You may not make that change.'}", "error")
+        return _refused(form, str(exc) or "You may not make that change.", 403)
     except ValidationError as exc:
-        flash("Nothing was changed. " + " ".join(exc.errors.values()), "error")
-    else:
-        flash(f"Updated {changed} idea{'s' if changed != 1 else ''}.", "success")
-    return redirect(back)
+        return _refused(form, " ".join(exc.errors.values()))
+    flash(f"Updated {changed} idea{'s' if changed != 1 else ''}.", "success")
+    return redirect(here())
+
+
+def _refused(form: BulkForm, reason: str, status: int = 422):
+    flash(f"Nothing was changed. {reason}", "error")
+    # Read afresh: a refused batch was rolled back, which expired every row read before it.
+    return _inbox_page(form, inbox_choices(current_user), status)
 
 
 @bp.get("/awaiting-approval")

@@ -64,3 +64,34 @@ def test_a_designer_triages_an_idea_and_a_customer_sees_the_decision(app, page):
     expect(page.locator(".status-note")).to_contain_text("A two-speed gear is planned")
     body = page.content()
     assert "Gear costs" not in body and "Needs field test" not in body and 'id="team"' not in body
+
+
+def test_a_refused_bulk_change_keeps_the_filters_the_ticks_and_the_typed_note(app, page):
+    with app.app_context():
+        new = initial_status()
+        make_user(role="designer", email="marta@example.org")
+        prototype = make_prototype(name="Crank unit")
+        first, second = (make_idea(prototype=prototype, title=title).id
+                         for title in ("Quieter crank", "Brighter lamp"))
+        new_id = new.id
+
+    _sign_in(page, "marta@example.org")
+    page.goto(f"/triage?status={new_id}")
+    page.locator(f"#select-{first}").check()
+    note = "Both go into the pilot batch; field test in March."
+    page.get_by_role("textbox", name="Note with the status").fill(note)
+    page.get_by_role("button", name="Apply to selected").click()  # a note without a status is refused
+
+    expect(page.get_by_text("A note goes with a status change: choose a status too.")).to_be_visible()
+    assert page.url.endswith(f"/triage?status={new_id}")
+    expect(page.get_by_role("textbox", name="Note with the status")).to_have_value(note)
+    expect(page.locator(f"#select-{first}")).to_be_checked()
+    expect(page.locator(f"#select-{second}")).not_to_be_checked()
+
+    page.get_by_role("combobox", name="Set status").select_option(label="Planned")
+    page.get_by_role("button", name="Apply to selected").click()
+
+    expect(page.get_by_text("Updated 1 idea.")).to_be_visible()
+    assert page.url.endswith(f"/triage?status={new_id}")
+    expect(page.locator(f"#select-{first}")).to_have_count(0)  # Planned now: no longer in the New filter
+    expect(page.locator(f"#select-{second}")).to_be_visible()

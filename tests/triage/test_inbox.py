@@ -102,7 +102,7 @@ def test_a_customer_is_refused(client, auth, team, path):
     assert client.get(path).status_code == 403
 
 
-@pytest.mark.parametrize("path", ["/triage/bulk", "/triage/ideas/1/approve", "/triage/comments/1/approve",
+@pytest.mark.parametrize("path", ["/triage", "/triage/ideas/1/approve", "/triage/comments/1/approve",
                                   "/triage/ideas/1/restore"])
 def test_a_customer_cannot_post_triage_actions(client, auth, team, path):
     auth.login(team["customer"])
