@@ -79,16 +79,18 @@ def visible_idea_or_404(idea_id: int, *, eager: bool = True) -> Idea:
     `eager` loads everything the page's header shows alongside; a page served shared (see pagecache.fragments)
     needs only the idea's own row unless it is rendered.
     """
+    # The person itself, read several times below: each read through Flask-Login's proxy looks them up again.
+    viewer = current_user._get_current_object()
     # Tags in a second query: SQLite plans a join to the tag table's link rows as a scan of all of them.
-    if eager or not current_user.is_authenticated or request.method != "GET":
+    if eager or not viewer.is_authenticated or request.method != "GET":
         idea = db.session.get(Idea, idea_id, options=_PAGE_OPTIONS if eager else None)
     else:  # a shared page, filled in for this person: their vote and follow come with the idea
-        row = db.session.execute(_IDEA_FOR_VIEWER, {"idea_id": idea_id, "me": current_user.id}).first()
+        row = db.session.execute(_IDEA_FOR_VIEWER, {"idea_id": idea_id, "me": viewer.id}).first()
         idea = row.Idea if row is not None else None
         if idea is not None:
-            know_votes(current_user.id, {idea_id: bool(row.voted)})
-            know_follow_summary(current_user.id, idea_id, row.followers, row.following)
-    if idea is None or not can_view_idea(current_user, idea):
+            know_votes(viewer.id, {idea_id: bool(row.voted)})
+            know_follow_summary(viewer.id, idea_id, row.followers, row.following)
+    if idea is None or not can_view_idea(viewer, idea):
         abort(404)
     return idea
 
@@ -108,7 +110,7 @@ def _timeline(idea: Idea, duplicates: list[Idea], placed: list[Any]) -> Fragment
     Team members, the idea's author and people who commented (even a comment held or hidden) see controls of their
     own (edit, delete, mark helpful, moderate), so their copy is theirs alone; everyone else of one audience shares.
     """
-    viewer = current_user
+    viewer = current_user._get_current_object()
     audience = list_audience(viewer)
 
     def render() -> Fragment:
@@ -135,7 +137,7 @@ def _shared_idea_page(idea: Idea, merged_from: Idea | None) -> Markup:
     Its author and people who commented on it see controls of their own, so their copy is theirs alone. The vote,
     follow button, "others who care" and comment form are the viewer's own, filled into slots on every view.
     """
-    viewer = current_user
+    viewer = current_user._get_current_object()
 
     def render() -> Fragment:
         duplicates = merged_duplicates(idea.id, viewer)
@@ -168,8 +170,9 @@ def _slotted_comment_form(idea: Idea) -> str:
 
 def _follow_part(idea: Idea) -> str:
     """The follow button: the same HTML for everyone with the same answer, kept until the next write."""
-    follow = follow_summary(current_user, idea)
-    key = f"follow-html:{idea.id}:{follow.count}:{follow.following}:{can_follow(current_user, idea)}"
+    viewer = current_user._get_current_object()
+    follow = follow_summary(viewer, idea)
+    key = f"follow-html:{idea.id}:{follow.count}:{follow.following}:{can_follow(viewer, idea)}"
     html = remember(key, lambda: render_template("ideas/_follow.html", idea=idea, follow=follow,
                                                  csrf_token=lambda: CSRF_SLOT))
     return html.replace(CSRF_SLOT, generate_csrf())
@@ -186,22 +189,23 @@ def _idea_parts(idea: Idea) -> dict[str, Any]:
 
 def render_idea_page(idea: Idea, form: CommentForm | None = None, status: int = 200, **extra: Any):
     """The idea page with its timeline and, for the team, the triage panel; `extra` keeps typed input."""
-    if not can_view_idea(current_user, idea):  # also when a refused form would re-render it
+    viewer = current_user._get_current_object()
+    if not can_view_idea(viewer, idea):  # also when a refused form would re-render it
         abort(404)
     if form is None and status == 200 and set(extra) <= {"merged_from", "merge_query"} \
-            and request.method == "GET" and shares_pages(current_user):
+            and request.method == "GET" and shares_pages(viewer):
         return _shared_idea_page(idea, extra.get("merged_from")), status
     merge_query = extra.pop("merge_query", "")
-    panel = triage_panel(idea, current_user)
-    if can_see_internal(current_user):
+    panel = triage_panel(idea, viewer)
+    if can_see_internal(viewer):
         panel.update(_panel_forms(idea, panel, extra))
-    duplicates = merged_duplicates(idea.id, current_user)
-    placed = pins_of_idea(idea, current_user)  # the page's pins and its comments' pins, in one query
+    duplicates = merged_duplicates(idea.id, viewer)
+    placed = pins_of_idea(idea, viewer)  # the page's pins and its comments' pins, in one query
     return render_template(
         # Only a form the viewer can use: making one mints a CSRF token, a session cookie, an uncacheable page.
-        "ideas/show.html", idea=idea, form=form or (CommentForm() if can_comment(current_user, idea) else None),
+        "ideas/show.html", idea=idea, form=form or (CommentForm() if can_comment(viewer, idea) else None),
         timeline_html=_timeline_html(idea, duplicates, placed), placed=placed,
-        voted=has_voted(current_user, idea), duplicates=duplicates,
+        voted=has_voted(viewer, idea), duplicates=duplicates,
         merge_query=merge_query,
         merge_results=merge_candidates(idea, merge_query) if merge_query else [], **panel, **extra,
     ), status

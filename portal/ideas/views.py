@@ -29,13 +29,14 @@ bp = Blueprint("ideas", __name__)
 @bp.get("/ideas/<int:idea_id>")
 @bp.get("/ideas/<int:idea_id>/<slug>")
 def show(idea_id: int, slug: str | None = None):
-    idea = visible_idea_or_404(idea_id, eager=not shares_pages(current_user))
-    if idea.merged_into_id is not None and not can_see_internal(current_user):
+    viewer = current_user._get_current_object()  # not the proxy, which looks the person up on every read
+    idea = visible_idea_or_404(idea_id, eager=not shares_pages(viewer))
+    if idea.merged_into_id is not None and not can_see_internal(viewer):
         # Everyone outside the team follows a duplicate to the idea it was merged into.
         return redirect(idea_url(visible_idea_or_404(idea.merged_into_id), merged=idea.id))
     if request.path != (canonical := idea_url(idea)):
         return redirect(canonical, 301)
-    return render_idea_page(idea, merged_from=merged_into(idea, request.args.get("merged"), current_user),
+    return render_idea_page(idea, merged_from=merged_into(idea, request.args.get("merged"), viewer),
                             merge_query=request.args.get("merge_q", ""))
 
 

@@ -31,7 +31,7 @@ bp = Blueprint("network", __name__)
 def others_who_care_html(idea: Idea) -> Markup:
     """The idea page's "others who care" card for the current viewer. Its HTML is kept until the next write for
     every viewer who would see the same people with the same links (often everyone not connected to them)."""
-    viewer = current_user
+    viewer = current_user._get_current_object()  # not the proxy: it is read for every person shown
     fellows = others_who_care(viewer, idea)
     if not fellows:
         return Markup("")

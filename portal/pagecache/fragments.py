@@ -208,8 +208,9 @@ def shared_page(render: Callable[[], Fragment], parts: Mapping[str, Callable[[],
     `audience` overrides the viewer's audience; `own` is as for `shared_fragment`."""
     from portal.ideas.queries import voted_idea_ids
 
-    fragment = shared_fragment("page", audience or audience_key(current_user), render, own=own)
-    return fill(fragment, voted_idea_ids(current_user, fragment.idea_ids), {
+    viewer = current_user._get_current_object()
+    fragment = shared_fragment("page", audience or audience_key(viewer), render, own=own)
+    return fill(fragment, voted_idea_ids(viewer, fragment.idea_ids), {
         "header": site_header,
         "notices": _notices,
         **(parts or {}),
@@ -230,7 +231,7 @@ def site_header() -> str:
 
 def _notices() -> str:
     # Most views have none: the template is rendered only when there is a banner or a flashed message to show.
-    if not needs_email_verification(current_user) and "_flashes" not in session:
+    if not needs_email_verification(current_user._get_current_object()) and "_flashes" not in session:
         return ""
     return render_template("_notices.html")
 

@@ -59,9 +59,10 @@ def _render_idea_list(*, empty: str, show_prototype: bool = True, **filters) -> 
 
 def _idea_list(*, empty: str, show_prototype: bool = True, **filters) -> Markup:
     """The page's idea list and pagination: shared by everyone of one audience, with the viewer's votes filled in."""
-    fragment = shared_fragment("idea-list", audience_key(current_user),
+    viewer = current_user._get_current_object()
+    fragment = shared_fragment("idea-list", audience_key(viewer),
                                lambda: _render_idea_list(empty=empty, show_prototype=show_prototype, **filters))
-    return fill(fragment, voted_idea_ids(current_user, fragment.idea_ids))
+    return fill(fragment, voted_idea_ids(viewer, fragment.idea_ids))
 
 
 PRODUCT_EMPTY = "No ideas yet. Be the first to post one."
