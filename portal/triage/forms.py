@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import BooleanField, Field, HiddenField, SelectChoice, SelectField, TextAreaField
+from wtforms import BooleanField, Field, SelectChoice, SelectField, TextAreaField
 
 from portal.core.forms import Form, Text
 from portal.core.text import parse_id
@@ -43,7 +43,6 @@ class BulkForm(Form):
     note = TextAreaField("Note with the status", validators=[Text(max_len=NOTE_MAX, multiline=True)])
     tag = _choice_field("Add tag", "tags")
     assignee = _choice_field("Assign to", "team members")
-    next = HiddenField()
 
     def __init__(self, choices: InboxChoices, **kwargs: Any):
         super().__init__(**kwargs)
