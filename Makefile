@@ -54,10 +54,15 @@ clean:
 # The benchmark (issue 7): seeds 1,000 / 10,000 / 100,000 ideas on SQLite and PostgreSQL (cached in bench/data/
 # and as PostgreSQL template databases), serves them with gunicorn as production does, drives them with wrk and
 # writes bench/results/. BENCH_PG_URL is the PostgreSQL database it may drop and recreate (default portal_bench).
-.PHONY: bench bench-quick
+# bench-instructions counts the CPU instructions a request costs in process, under valgrind: repeatable within a
+# fraction of a percent, for comparing commits where req/s moves with the machine (bench/instructions.py).
+.PHONY: bench bench-quick bench-instructions
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 bench-quick: $(VENV)/.installed
 	$(BIN)/python -m bench.run --quick $(BENCH_ARGS)
+
+bench-instructions: $(VENV)/.installed
+	$(BIN)/python -m bench.instructions $(BENCH_ARGS)
