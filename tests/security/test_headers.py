@@ -14,7 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from flask import abort
+from flask import Response, abort
+from flask import request as flask_request
+from flask_talisman import Talisman
 from PIL import Image
 
 from config import BASE_DIR
@@ -119,6 +121,28 @@ def test_each_page_gets_its_own_script_nonce(client):
     nonces = [[v for v in p["script-src"] if v.startswith("'nonce-")] for p in (first, second)]
     assert all(len(n) == 1 for n in nonces)
     assert nonces[0] != nonces[1]
+
+
+@pytest.mark.parametrize("which", ["app", "production"])
+def test_every_response_carries_exactly_talismans_own_headers_with_its_own_nonce(which, request):
+    """The headers are assembled once (portal/security.py) and replayed: each later response must carry what
+    Flask-Talisman itself would set, its own nonce in the policy, and a view's own Referrer-Policy kept."""
+    instance = request.getfixturevalue(which)
+    talisman = instance.extensions["talisman"]
+    for nonce, view_sets_referrer in (("first-nonce", False), ("second-nonce", False), ("third-nonce", True)):
+        with instance.test_request_context("/", base_url="https://portal.example"):
+            flask_request.csp_nonce = nonce
+            ours, theirs = Response(), Response()
+            for response in (ours, theirs):
+                if view_sets_referrer:
+                    response.headers["Referrer-Policy"] = "no-referrer"
+            talisman._set_response_headers(ours)
+            Talisman._set_response_headers(talisman, theirs)
+            assert sorted(ours.headers.items()) == sorted(theirs.headers.items())
+            assert f"'nonce-{nonce}'" in ours.headers["Content-Security-Policy"]
+            assert ours.headers["Referrer-Policy"] == ("no-referrer" if view_sets_referrer
+                                                       else "strict-origin-when-cross-origin")
+            assert ("Strict-Transport-Security" in ours.headers) == (which == "production")
 
 
 def test_pages_have_no_inline_scripts_or_event_handler_attributes(app, client, auth):
