@@ -28,16 +28,14 @@ import sys
 from collections.abc import Callable
 
 from bench.databases import ROOT, Targets, prepare_postgres, prepare_sqlite, targets
-from bench.load import WORD, endpoints, search_words
+from bench.load import concrete, endpoints, search_words
 from bench.run import DEFAULT_PG_URL, PASSWORD
-from bench.server import BENCH_ENV
+from bench.server import BENCH_ENV, CSRF_FIELD, CSRF_META
 
 DEFAULT_ENDPOINTS = ("idea", "list_signed_in", "idea_signed_in", "vote")
 HELLO = "hello"
 BASE = "https://localhost"  # the session cookie is Secure in production
 _COLLECTED = re.compile(r"Collected\s*:\s*([\d,]+)")
-_CSRF_FIELD = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
-_CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 def parse_args() -> argparse.Namespace:
@@ -150,9 +148,6 @@ def _portal_request(name: str, url: str) -> Callable[[], None]:
     words = search_words()
     posted = {**referer, "X-CSRFToken": csrf}
 
-    def path() -> str:
-        return re.sub(re.escape(WORD), lambda _m: random.choice(words), endpoint.path)
-
     def one() -> None:
         if endpoint.mode == "vote":
             action = random.choice(("add", "remove"))
@@ -163,7 +158,8 @@ def _portal_request(name: str, url: str) -> Callable[[], None]:
                                 data={"body": f"A counted comment {random.random()}"}, headers=posted,
                                 base_url=BASE), 302)
         else:
-            _expect(client.get(path(), base_url=BASE), 200)
+            picked = (random.choice(words), random.choice(words))  # the {word} slots of a search, as wrk fills them
+            _expect(client.get(concrete(endpoint.path, picked), base_url=BASE), 200)
 
     return one
 
@@ -171,12 +167,12 @@ def _portal_request(name: str, url: str) -> Callable[[], None]:
 def _sign_in(client, referer: dict) -> str:
     """Sign in as a synthetic customer through the form; returns the CSRF token pages carry for scripts."""
     form = client.get("/login", base_url=BASE)
-    token = _CSRF_FIELD.search(form.get_data(as_text=True))
+    token = CSRF_FIELD.search(form.get_data(as_text=True))
     if token is None:
         raise SystemExit(f"no sign-in form at /login ({form.status_code})")
     _expect(client.post("/login", data={"email": "customer1@synthetic.example", "password": PASSWORD,
                                         "csrf_token": token.group(1)}, headers=referer, base_url=BASE), 302)
-    meta = _CSRF_META.search(client.get("/", base_url=BASE).get_data(as_text=True))
+    meta = CSRF_META.search(client.get("/", base_url=BASE).get_data(as_text=True))
     if meta is None:
         raise SystemExit("not signed in after the sign-in form")
     return meta.group(1)

@@ -29,9 +29,9 @@ BENCH_ENV = {
     "SPAM_MIN_FILL_SECONDS": "0",
 }
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-_CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 # Anonymous pages carry no token (so they stay cacheable); the sign-in form has its own hidden field.
-_CSRF_FIELD = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+CSRF_FIELD = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @dataclass
@@ -132,7 +132,7 @@ def sign_in(base: str, email: str, password: str) -> tuple[str, str]:
     """Sign in through the login form; returns (Cookie header, CSRF token) for signed-in requests."""
     status, headers, body = request(base, "GET", "/login")
     cookie = _session_cookie(headers, "")
-    token = _CSRF_FIELD.search(body)
+    token = CSRF_FIELD.search(body)
     if status != 200 or token is None:
         raise RuntimeError(f"no sign-in form at /login ({status})")
     status, headers, _ = request(base, "POST", "/login", {"email": email, "password": password,
@@ -141,7 +141,7 @@ def sign_in(base: str, email: str, password: str) -> tuple[str, str]:
         raise RuntimeError(f"signing in as {email} failed ({status})")
     cookie = _session_cookie(headers, cookie)
     status, headers, body = request(base, "GET", "/", headers={"Cookie": cookie})
-    meta = _CSRF_META.search(body)
+    meta = CSRF_META.search(body)
     if status != 200 or meta is None or "Sign out" not in body:
         raise RuntimeError(f"not signed in as {email} after the login form ({status})")
     return _session_cookie(headers, cookie), meta.group(1)

@@ -122,7 +122,7 @@ def _check_only_where_limited(app: Flask, limiter: Limiter) -> None:
     works out that there is nothing to count: a tenth of what serving a cached page costs. The endpoints in
     RULES are counted by the wrapper init_rate_limits put around their views; before the request Flask-Limiter
     would look only for default, application-wide and blueprint limits, and the API's shared limits are the
-    only blueprint limits there are. (Skipping it for a vote saves 3% of the vote's CPU.) With limits that
+    only blueprint limits there are. (Skipping it saves 3.7% of a vote's instructions.) With limits that
     concern every request configured (default, application-wide, meta limits, or in-memory fallback limits for
     when the storage is down) it is left as it is.
     """
