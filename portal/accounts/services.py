@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -166,6 +166,11 @@ def sign_out(user: User) -> None:
     db.session.commit()
 
 
+# Built once and only bound: Session.get builds its statement, and SQLAlchemy its cache key, on every call, which
+# was a fifth of loading the person on each signed-in POST.
+_USER_ALONE = select(User).where(User.id == bindparam("user_id"))
+
+
 def user_for_session(session_id: str) -> User | None:
     """The user a session or remember-me cookie names ("<id>:<session version>"), if it is still valid.
 
@@ -180,11 +185,8 @@ def session_user_with(session_id: str, alongside: Select | None) -> tuple[User |
     user_id, _, version = session_id.partition(":")
     if not all(part.isascii() and part.isdigit() and len(part) <= 10 for part in (user_id, version)):
         return None, ()
-    if alongside is None:
-        user, values = db.session.get(User, int(user_id)), ()
-    else:
-        row = db.session.execute(alongside, {"user_id": int(user_id)}).first()
-        user, values = (row[0], tuple(row[1:])) if row is not None else (None, ())
+    row = db.session.execute(_USER_ALONE if alongside is None else alongside, {"user_id": int(user_id)}).first()
+    user, values = (row[0], tuple(row[1:])) if row is not None else (None, ())
     if user is None or not user.is_active or user.session_version != int(version):
         return None, ()
     return user, values
