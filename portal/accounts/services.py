@@ -176,16 +176,16 @@ def user_for_session(session_id: str) -> User | None:
 
     Called on every request: a stale version (signed out, password changed, role changed, banned, email
     changed) or an inactive account yields nobody."""
-    return session_user_with(session_id, None)[0]
+    return session_user_with(session_id)[0]
 
 
-def session_user_with(session_id: str, alongside: Select | None) -> tuple[User | None, tuple[Any, ...]]:
+def session_user_with(session_id: str, alongside: Select = _USER_ALONE) -> tuple[User | None, tuple[Any, ...]]:
     """`user_for_session`, and the values `alongside` selects after the user (taking the user's id as :user_id),
     read in the same statement: a page's first query then brings what every page needs beside the person."""
     user_id, _, version = session_id.partition(":")
     if not all(part.isascii() and part.isdigit() and len(part) <= 10 for part in (user_id, version)):
         return None, ()
-    row = db.session.execute(_USER_ALONE if alongside is None else alongside, {"user_id": int(user_id)}).first()
+    row = db.session.execute(alongside, {"user_id": int(user_id)}).first()
     user, values = (row[0], tuple(row[1:])) if row is not None else (None, ())
     if user is None or not user.is_active or user.session_version != int(version):
         return None, ()
